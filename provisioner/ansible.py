@@ -1,0 +1,87 @@
+"""Ansible through ansible-runner, with events streamed and failures typed (pitfalls: FACTS.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import InfraError
+from .redact import redact
+
+Event = dict[str, Any]
+
+
+def run_playbook(
+    playbook: Path,
+    inventory: Path,
+    data_dir: Path,
+    *,
+    extravars: dict[str, Any],
+    on_event: Callable[[Event], None] | None = None,
+    limit: str | None = None,
+) -> dict[str, Any]:
+    """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host."""
+    import ansible_runner
+
+    events: list[Event] = []
+    failures: list[Event] = []
+
+    def handle(event: Event) -> bool:
+        # Keep it cheap: a slow handler trips pexpect's timeout, and returning False drops stats.
+        events.append(event)
+        failed = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
+        if failed and not event.get("event_data", {}).get("ignore_errors"):
+            failures.append(event)
+        if on_event:
+            on_event(event)
+        return True
+
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    result = ansible_runner.run(
+        private_data_dir=str(data_dir),
+        playbook=str(playbook.resolve()),
+        inventory=str(inventory.resolve()),
+        extravars=extravars,
+        envvars=_envvars(),
+        event_handler=handle,
+        quiet=True,
+        limit=limit,
+        rotate_artifacts=3,
+        suppress_env_files=True,
+    )
+    stats = next((e["event_data"] for e in reversed(events) if e.get("event") == "playbook_on_stats"), None)
+    if result.status != "successful" or failures:
+        raise _failure(playbook, result, failures)
+    return stats or {}
+
+
+def _envvars() -> dict[str, str]:
+    # ansible-playbook lives beside this interpreter; the runner's cwd is its data dir, so name the config.
+    bindir = str(Path(sys.executable).parent)
+    return {
+        "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        "ANSIBLE_CONFIG": str(paths.ANSIBLE_DIR / "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_ROLES_PATH": str(paths.ANSIBLE_DIR / "roles"),
+    }
+
+
+def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
+    if not failures:
+        return InfraError(
+            f"ansible-playbook {playbook.name} ended {result.status} (rc {result.rc})",
+            "run with --debug, or read the Ansible log in the instance's state folder",
+        )
+    data = failures[0].get("event_data", {})
+    res = data.get("res", {}) or {}
+    msg = res.get("msg") or res.get("stderr") or "failed"
+    text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {str(msg).strip()[:300]}"
+    return InfraError(redact(text), "run `lab up` again with --keep --debug to inspect the sandbox")
+
+
+def changed_count(stats: dict[str, Any]) -> int:
+    return sum((stats.get("changed") or {}).values())

@@ -1,0 +1,35 @@
+"""The explicit backend registry: built backends by import path, planned ones with a reason."""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from ..errors import BackendUnavailable
+
+if TYPE_CHECKING:
+    from .base import Backend
+
+BUILT = {
+    "local": "provisioner.backends.local:LocalBackend",
+}
+PLANNED = {
+    "docker": "the Docker backend is being built (issue #3)",
+    "vm": "VMs through libvirt are planned (issue #6)",
+    "kind": "kind clusters are planned (issue #4)",
+}
+
+
+def is_built(name: str) -> bool:
+    return name in BUILT
+
+
+def get(name: str) -> Backend:
+    if name not in BUILT:
+        why = PLANNED.get(name, "no such backend")
+        raise BackendUnavailable(
+            f"backend {name!r} is not available: {why}", "pick a lab on a built backend: `lab list`"
+        )
+    module, cls = BUILT[name].split(":")
+    backend: Backend = getattr(importlib.import_module(module), cls)()
+    return backend

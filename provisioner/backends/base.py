@@ -1,0 +1,170 @@
+"""The backend interface, and the Terraform + Ansible lifecycle most backends share."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import shutil
+from abc import ABC, abstractmethod
+from pathlib import Path
+from typing import Any
+
+from .. import paths, redact
+from ..lifecycle import Context, Step
+from ..terraform import Terraform
+
+
+class Backend(ABC):
+    """One way of making sandboxes. A backend that spreads instances over several machines
+    implements the same steps; where an instance lives is its own business, kept in state."""
+
+    name: str
+
+    @abstractmethod
+    def preflight(self, ctx: Context) -> None:
+        """Raise InfraError (with a fix) when this machine cannot run the lab now."""
+
+    @abstractmethod
+    def up_steps(self) -> list[Step]: ...
+
+    @abstractmethod
+    def down_steps(self) -> list[Step]:
+        """Must work from partial or missing state, without the lab definition."""
+
+    @abstractmethod
+    def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
+        """argv that runs `argv` inside the sandbox host `host`."""
+
+    def unavailable_components(self, ctx: Context) -> dict[str, str]:
+        """Optional components that cannot run here, with the reason (reported, never passed)."""
+        return {}
+
+
+class TerraformBackend(Backend):
+    """render -> init -> apply -> configure; destroy -> sweep. Subclasses supply the variables."""
+
+    module: str
+
+    @abstractmethod
+    def tf_vars(self, ctx: Context) -> dict[str, Any]: ...
+
+    def connection(self, ctx: Context, host: str, hostvars: dict[str, Any]) -> dict[str, Any]:
+        """Ansible connection variables for one host of the Terraform output `hosts`."""
+        return {}
+
+    def sweep(self, ctx: Context) -> None:
+        """Remove what this instance made and Terraform does not know about (e.g. after kill -9)."""
+
+    def up_steps(self) -> list[Step]:
+        return [
+            Step("prepare", "generating per-instance secrets", prepare),
+            Step("render", "rendering the Terraform working directory", self.render),
+            Step("init", "initialising Terraform", self.init),
+            Step("apply", "creating the sandbox's resources", self.apply),
+            Step("configure", "configuring the sandbox with Ansible", self.configure),
+        ]
+
+    def down_steps(self) -> list[Step]:
+        return [
+            Step("destroy", "destroying the sandbox's resources", self.destroy),
+            Step("sweep", "removing anything left behind", self.sweep),
+        ]
+
+    def workdir(self, ctx: Context) -> Path:
+        return ctx.store.path("terraform")
+
+    def terraform(self, ctx: Context) -> Terraform:
+        return Terraform(self.workdir(ctx), on_event=lambda e: _tf_progress(ctx, e))
+
+    def render(self, ctx: Context) -> None:
+        from ..render import render_module
+
+        render_module(paths.TERRAFORM_DIR / ctx.require_lab().provision.terraform, self.workdir(ctx), ctx)
+        from ..state import write_private
+
+        write_private(self.workdir(ctx) / "terraform.tfvars.json", json.dumps(self.tf_vars(ctx), indent=2))
+
+    def init(self, ctx: Context) -> None:
+        if not (self.workdir(ctx) / ".terraform.lock.hcl").exists() or not (self.workdir(ctx) / ".terraform").is_dir():
+            self.terraform(ctx).init()
+
+    def apply(self, ctx: Context) -> None:
+        tf = self.terraform(ctx)
+        tf.apply()
+        outputs = tf.output()
+        ctx.store.update(endpoints=outputs.get("endpoints") or {}, hosts=outputs.get("hosts") or {})
+
+    def inventory(self, ctx: Context) -> Path:
+        hosts = ctx.store.read().get("hosts") or {}
+        inv = {"all": {"hosts": {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()}}}
+        from ..state import write_private
+
+        path = ctx.store.path("inventory.json")
+        write_private(path, json.dumps(inv, indent=2))
+        return path
+
+    def configure(self, ctx: Context) -> None:
+        from ..ansible import run_playbook
+
+        lab = ctx.require_lab()
+        inventory = self.inventory(ctx)
+        for book in lab.provision.playbooks:
+            run_playbook(
+                paths.ANSIBLE_DIR / book,
+                inventory,
+                ctx.store.path("ansible"),
+                extravars=playbook_vars(ctx),
+                on_event=lambda e: _ansible_progress(ctx, e),
+            )
+
+    def destroy(self, ctx: Context) -> None:
+        workdir = self.workdir(ctx)
+        if not (workdir / "terraform.tfstate").exists():
+            return  # apply never began: nothing Terraform made
+        tf = self.terraform(ctx)
+        if not (workdir / ".terraform").is_dir():
+            tf.init()
+        tf.destroy()
+        shutil.rmtree(workdir / ".terraform", ignore_errors=True)
+
+
+def prepare(ctx: Context) -> None:
+    """Generate each secret once per instance; later runs reuse them (the step is idempotent)."""
+    lab = ctx.require_lab()
+    current = ctx.store.secrets()
+    wanted = {name: current.get(name) or secrets.token_urlsafe(18) for name in lab.sandbox.secrets}
+    if wanted != current:
+        ctx.store.save_secrets(wanted)
+    redact.register(*wanted.values())
+
+
+def playbook_vars(ctx: Context) -> dict[str, Any]:
+    state = ctx.store.read()
+    lab = ctx.require_lab()
+    from ..catalog import resolve
+
+    return {
+        "lab_id": ctx.ref.lab,
+        "instance": ctx.ref.instance,
+        "secrets": ctx.store.secrets(),
+        "endpoints": state.get("endpoints") or {},
+        "lab_dir": str(resolve(lab.id).parent),
+        "lab_vars": dict(lab.provision.vars),
+        "student": ctx.options.student or "",
+    }
+
+
+def _tf_progress(ctx: Context, event: dict[str, Any]) -> None:
+    kind = event.get("type")
+    if kind in ("apply_complete", "apply_errored", "diagnostic", "change_summary") or (
+        kind == "log" and event.get("@message", "").strip()
+    ):
+        ctx.report.info(redact.redact(str(event.get("@message", "")).strip()))
+
+
+def _ansible_progress(ctx: Context, event: dict[str, Any]) -> None:
+    data = event.get("event_data") or {}
+    if event.get("event") == "playbook_on_task_start":
+        ctx.report.info(f"task: {data.get('task', '')}")
+    elif event.get("event") == "runner_on_failed" and not data.get("ignore_errors"):
+        ctx.report.info(redact.redact(f"failed on {data.get('host')}: {data.get('task')}"))

@@ -1,0 +1,248 @@
+"""The `lab` command. The only module that prints or exits; heavy imports stay inside commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from .errors import EXIT_INFRA, EXIT_INTERRUPTED, DefinitionError, LabError
+
+OUTPUT = click.option(
+    "--output",
+    "-o",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for scripts",
+)
+INSTANCE = click.option(
+    "--instance", "-i", default="default", show_default=True, help="instance name (several per lab)"
+)
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def reporter(output: str) -> Any:
+    """Progress goes to stderr in every output mode, so stdout stays machine-readable."""
+    from .console import ConsoleReporter
+
+    return ConsoleReporter()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, envvar="LAB_DEBUG", help="show tracebacks (env LAB_DEBUG)")
+@click.version_option(package_name="lab-provisioner", prog_name="lab")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Stand up, verify and tear down the sandboxes of the AI-infrastructure curriculum.
+
+    State lives under LAB_HOME (default: $XDG_STATE_HOME/lab). Exit codes: 0 ok, 1 a check
+    failed, 2 usage or definition error, 3 provisioning error, 130 interrupted.
+    """
+    ctx.obj = {"debug": debug}
+
+
+@cli.command("list")
+@OUTPUT
+def list_(output: str) -> None:
+    """List the labs of the catalog."""
+    from .catalog import summaries
+
+    rows = summaries()
+    if output == "json":
+        return emit_json(rows)
+    for r in rows:
+        click.echo(f"{r['id']:<12} {r['backend']:<7} {r['hours']!s:>5}h  {r['title']}")
+
+
+@cli.command()
+@click.argument("lab_id")
+@click.option("--secrets", is_flag=True, help="also show the generated credentials of its instances")
+@OUTPUT
+def show(lab_id: str, secrets: bool, output: str) -> None:
+    """Show a lab: sandbox, exercises and instances."""
+    from .inventory import show as show_lab
+
+    data = show_lab(lab_id, secrets=secrets)
+    if output == "json":
+        return emit_json(data)
+    from .console import render_lab
+
+    click.echo(render_lab(data))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+def validate(paths: tuple[str, ...]) -> None:
+    """Validate lab definitions (default: the whole catalog); every problem at once."""
+    from .validate_cmd import validate_paths
+
+    count = validate_paths(list(paths))
+    click.echo(f"{count} definition{'s' if count != 1 else ''} valid")
+
+
+@cli.command()
+@click.option("--fix", is_flag=True, help="install and start what is missing, where that can be done safely")
+@OUTPUT
+def doctor(fix: bool, output: str) -> None:
+    """Check this machine: Docker engine, Terraform, providers, Ansible, images."""
+    from .doctor import diagnose
+
+    rows = diagnose(fix=fix)
+    if output == "json":
+        emit_json(rows)
+    else:
+        for r in rows:
+            mark = "ok  " if r["ok"] else ("skip" if r.get("optional") else "FAIL")
+            click.echo(f"[{mark}] {r['name']}: {r['detail']}" + ("" if r["ok"] else f"\n       fix: {r['fix']}"))
+    if any(not r["ok"] and not r.get("optional") for r in rows):
+        sys.exit(EXIT_INFRA)
+
+
+@cli.command()
+@click.argument("lab_id")
+@INSTANCE
+@click.option("--keep", is_flag=True, help="keep the sandbox when a step fails, for debugging")
+@click.option("--student", default=None, help="student id recorded on every resource")
+@click.option("--ttl", default=None, help="expiry, e.g. 8h or 30m (removed by `lab gc --expired`)")
+@OUTPUT
+def up(lab_id: str, instance: str, keep: bool, student: str | None, ttl: str | None, output: str) -> None:
+    """Create a lab's sandbox and wait until it answers its checks."""
+    from .lifecycle import Options
+    from .ops import up as do_up
+    from .timeparse import parse_duration
+
+    options = Options(keep=keep, student=student, ttl_seconds=parse_duration(ttl) if ttl else None)
+    result = do_up(lab_id, instance, options, reporter(output))
+    if output == "json":
+        return emit_json(
+            {
+                "lab": result.lab,
+                "instance": result.instance,
+                "state": "ready",
+                "noop": result.noop,
+                "seconds": result.seconds,
+                "endpoints": result.endpoints,
+            }
+        )
+    click.echo(
+        ("already up" if result.noop else "ready") + f" in {result.seconds:.1f}s: {result.lab} ({result.instance})"
+    )
+    click.echo(result.access.rstrip())
+
+
+@cli.command()
+@click.argument("lab_id")
+@INSTANCE
+@click.option("--junit", type=click.Path(dir_okay=False), default=None, help="also write JUnit XML here")
+@OUTPUT
+def verify(lab_id: str, instance: str, junit: str | None, output: str) -> None:
+    """Run a lab's readiness checks against a running sandbox (exit 1 if any fails)."""
+    from .ops import verify as do_verify
+
+    results = do_verify(lab_id, instance, reporter(output))
+    if junit:
+        from .junit import write_junit
+
+        write_junit(junit, {lab_id: {"verify": results}})
+    if output == "json":
+        emit_json(
+            {
+                "lab": lab_id,
+                "instance": instance,
+                "passed": all(r.passed for r in results),
+                "checks": [r.as_dict() for r in results],
+            }
+        )
+    else:
+        for r in results:
+            click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.name}" + ("" if r.passed else f"\n      {r.message}"))
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("lab_id")
+@INSTANCE
+@OUTPUT
+def down(lab_id: str, instance: str, output: str) -> None:
+    """Remove a lab's sandbox: works after a crash, partial state or an edited definition."""
+    from .ops import down as do_down
+
+    removed = do_down(lab_id, instance, reporter(output))
+    if output == "json":
+        return emit_json({"lab": lab_id, "instance": instance, "removed": removed})
+    click.echo(f"removed {lab_id} ({instance})" if removed else f"nothing to remove for {lab_id} ({instance})")
+
+
+@cli.command()
+@OUTPUT
+def status(output: str) -> None:
+    """One entry per instance: lab, instance, state and endpoints."""
+    from .inventory import status as all_status
+
+    rows = all_status()
+    if output == "json":
+        return emit_json(rows)
+    if not rows:
+        click.echo("no instances")
+    for r in rows:
+        eps = ", ".join(f"{k}={v}" for k, v in r["endpoints"].items())
+        click.echo(f"{r['lab']:<12} {r['instance']:<12} {r['state']:<10} {eps}")
+
+
+@cli.command()
+@click.option("--check", "check_only", is_flag=True, help="exit 1 if the committed schema is out of date")
+def schema(check_only: bool) -> None:
+    """Write the JSON Schema of lab definitions (schema/lab.schema.json) for editors."""
+    from .schema import write_schema
+
+    changed = write_schema(check_only=check_only)
+    if check_only and changed:
+        click.echo("schema/lab.schema.json is out of date: run `lab schema`", err=True)
+        sys.exit(1)
+    click.echo("schema/lab.schema.json " + ("updated" if changed else "up to date"))
+
+
+def main() -> None:
+    """Entry point: map typed errors to one line (plus the fix) and an exit code."""
+    debug = "--debug" in sys.argv[1:] or bool(__import__("os").environ.get("LAB_DEBUG"))
+    try:
+        cli.main(standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        click.echo("interrupted: run `lab status` to see what is left", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except LabError as exc:
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        _print_error(exc)
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # the last line of defence: one line unless --debug
+        if debug:
+            raise
+        click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+        sys.exit(EXIT_INFRA)
+
+
+def _print_error(exc: LabError) -> None:
+    if isinstance(exc, DefinitionError):
+        for problem in exc.problems:
+            click.echo(problem, err=True)
+        click.echo(f"error: {exc.message}", err=True)
+        return
+    click.echo(f"error: {exc.message}", err=True)
+    if exc.fix:
+        click.echo(f"  fix: {exc.fix}", err=True)

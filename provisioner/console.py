@@ -1,0 +1,60 @@
+"""How the CLI shows progress (stderr) and renders a lab for a terminal."""
+
+from __future__ import annotations
+
+import sys
+import time
+from typing import Any
+
+
+class ConsoleReporter:
+    """Plain timestamped lines: readable in a terminal and in CI logs alike."""
+
+    def __init__(self) -> None:
+        from rich.console import Console
+
+        self.console = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.started = time.monotonic()
+
+    def _stamp(self) -> str:
+        return f"[dim]{time.monotonic() - self.started:6.1f}s[/dim]"
+
+    def step(self, name: str, text: str) -> None:
+        self.console.print(f"{self._stamp()} [bold]▸ {name}[/bold]: {text}")
+
+    def info(self, text: str) -> None:
+        if text:
+            from rich.markup import escape
+
+            self.console.print(f"{self._stamp()}     {escape(text)}")
+
+    def done(self, name: str, seconds: float, skipped: bool = False) -> None:
+        if skipped:
+            self.console.print(f"{self._stamp()}   {name}: already done")
+        elif seconds >= 1:
+            self.console.print(f"{self._stamp()}   {name}: done in {seconds:.1f}s")
+
+
+def render_lab(data: dict[str, Any]) -> str:
+    """Title, sandbox, exercises with instructions, and instances, as readable text."""
+    sandbox = data["sandbox"]
+    lines = [f"{data['id']}: {data['title']}  ({data['kind']}, {data['hours']} h, backend {sandbox['backend']})", ""]
+    lines += [data["description"].strip(), "", f"Offline: {data['offline'].strip()}", "", "Sandbox:"]
+    for c in sandbox["components"]:
+        ports = ", ".join(f"{p['name']}:{p['port']}" for p in c.get("ports", []))
+        lines.append(f"  - {c['name']} ({c['type']})" + (f" ports {ports}" if ports else ""))
+    for i, ex in enumerate(data.get("exercises", []), 1):
+        lines += ["", f"Exercise {i}: {ex['title']}  [{ex['id']}]", _indent(ex["instructions"].strip())]
+    for inst in data.get("instances", []):
+        lines += ["", f"Instance {inst['instance']}: {inst['state']}"]
+        lines += [f"  {k}: {v}" for k, v in inst["endpoints"].items()]
+        lines += [f"  secret {k}: {v}" for k, v in (inst.get("secrets") or {}).items()]
+    return "\n".join(lines)
+
+
+def _indent(text: str) -> str:
+    return "\n".join("  " + line if line else "" for line in text.splitlines())
+
+
+def is_tty() -> bool:
+    return sys.stderr.isatty()

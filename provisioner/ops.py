@@ -1,0 +1,179 @@
+"""The operations behind the CLI verbs: up, down, verify, status. They raise, never print."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import backends, catalog, redact
+from .backends.base import Backend
+from .checks.runner import CheckEnv, CheckResult, render, run_checks
+from .errors import InfraError, LabError
+from .lifecycle import Context, Options, run_steps
+from .model import Lab
+from .report import Reporter, Silent
+from .state import InstanceRef, Store, check_instance_name
+
+
+@dataclass
+class UpResult:
+    lab: str
+    instance: str
+    endpoints: dict[str, str]
+    access: str
+    noop: bool
+    seconds: float
+    checks: list[CheckResult] = field(default_factory=list)
+
+
+def instance_ref(lab_id: str, instance: str) -> InstanceRef:
+    return InstanceRef(lab_id, check_instance_name(instance))
+
+
+def definition_hash(lab: Lab) -> str:
+    return hashlib.sha256(lab.model_dump_json().encode()).hexdigest()[:16]
+
+
+def check_env(ctx: Context, backend: Backend) -> CheckEnv:
+    state = ctx.store.read()
+    values = {
+        "endpoints": state.get("endpoints") or {},
+        "hosts": state.get("hosts") or {},
+        "secrets": ctx.store.secrets(),
+        "instance": ctx.ref.instance,
+        "lab_id": ctx.ref.lab,
+    }
+    return CheckEnv(values, lambda host, argv: backend.exec_argv(ctx, host, argv))
+
+
+def readiness(ctx: Context, backend: Backend, retry: bool = True) -> list[CheckResult]:
+    lab = ctx.require_lab()
+    checks = lab.checks if retry else [c.model_copy(update={"retry": 0}) for c in lab.checks]
+    return run_checks(checks, check_env(ctx, backend), on_retry=ctx.report.info)
+
+
+def up(
+    lab_id: str, instance: str = "default", options: Options | None = None, report: Reporter | None = None
+) -> UpResult:
+    started = time.monotonic()
+    lab = catalog.load(lab_id)
+    backend = backends.get(lab.sandbox.backend)
+    ref = instance_ref(lab_id, instance)
+    store = Store(ref)
+    with store.lock("up"):
+        ctx = Context(ref, store, lab, report or Silent(), options or Options())
+        redact.register(*store.secrets().values())
+        state = store.read()
+        if state.get("status") == "ready" and state.get("definition") == definition_hash(lab):
+            results = readiness(ctx, backend, retry=False)
+            if all(r.passed for r in results):
+                return _result(ctx, results, started, noop=True)
+        backend.preflight(ctx)
+        results = _provision(ctx, backend, state)
+        return _result(ctx, results, started, noop=False)
+
+
+def _provision(ctx: Context, backend: Backend, state: dict[str, Any]) -> list[CheckResult]:
+    lab, opts = ctx.require_lab(), ctx.options
+    now = time.time()
+    ctx.store.record("begin", action="up", backend=backend.name, run=ctx.run_id)
+    ctx.store.update(
+        status="creating",
+        backend=backend.name,
+        run_id=ctx.run_id,
+        definition=definition_hash(lab),
+        created=state.get("created", now),
+        student=opts.student,
+        expires=now + opts.ttl_seconds if opts.ttl_seconds else state.get("expires"),
+    )
+    try:
+        run_steps(ctx, backend.up_steps(), "up")
+        ctx.report.step("ready", "waiting for the sandbox to answer its checks")
+        results = readiness(ctx, backend)
+        failed = [r for r in results if not r.passed]
+        if failed:
+            raise InfraError(
+                f"sandbox not ready: {failed[0].name}: {failed[0].message}",
+                "run `lab up` again with --keep --debug to inspect it",
+            )
+    except BaseException as exc:
+        ctx.store.update(status="failed", error=redact.redact(str(getattr(exc, "message", exc)) or type(exc).__name__))
+        if not opts.keep:
+            _teardown_after_failure(ctx, backend)
+        raise
+    ctx.store.update(status="ready", ready_at=time.time(), error=None)
+    return results
+
+
+def _teardown_after_failure(ctx: Context, backend: Backend) -> None:
+    """Clean up by default, so a failed `up` leaves nothing behind; never mask the first error."""
+    ctx.report.info("cleaning up after the failure (use --keep to keep the sandbox)")
+    try:
+        run_steps(ctx, backend.down_steps(), "down")
+        ctx.store.update(status="failed-removed")
+    except (LabError, KeyboardInterrupt) as exc:
+        ctx.report.info(f"cleanup did not finish ({exc}); run `lab down {ctx.ref.lab} --instance {ctx.ref.instance}`")
+
+
+def _result(ctx: Context, results: list[CheckResult], started: float, noop: bool) -> UpResult:
+    state = ctx.store.read()
+    values = check_env(ctx, backends.get(state["backend"])).values
+    access = render(ctx.require_lab().access, values)
+    return UpResult(
+        ctx.ref.lab,
+        ctx.ref.instance,
+        state.get("endpoints") or {},
+        access,
+        noop,
+        round(time.monotonic() - started, 2),
+        results,
+    )
+
+
+def down(lab_id: str, instance: str = "default", report: Reporter | None = None) -> bool:
+    """Tear down from whatever state exists; returns False when there was nothing to remove."""
+    ref = instance_ref(lab_id, instance)
+    store = Store(ref)
+    with store.lock("down"):
+        lab, name = _backend_for_down(store, lab_id)
+        if name is None:
+            store.forget()
+            return False
+        ctx = Context(ref, store, lab, report or Silent())
+        store.record("begin", action="down", backend=name, run=ctx.run_id)
+        if store.read():
+            store.update(status="destroying")
+        run_steps(ctx, backends.get(name).down_steps(), "down")
+        store.forget()
+        return True
+
+
+def _backend_for_down(store: Store, lab_id: str) -> tuple[Lab | None, str | None]:
+    """State first (the definition may have been edited since), then the ledger, then the definition."""
+    name = store.read().get("backend")
+    name = name or next((e.get("backend") for e in store.ledger() if e.get("backend")), None)
+    try:
+        lab: Lab | None = catalog.load(lab_id)
+    except LabError:
+        lab = None
+    if name is None and lab is not None and backends.is_built(lab.sandbox.backend) and store.exists():
+        name = lab.sandbox.backend
+    return lab, name
+
+
+def verify(lab_id: str, instance: str = "default", report: Reporter | None = None) -> list[CheckResult]:
+    lab = catalog.load(lab_id)
+    ref = instance_ref(lab_id, instance)
+    store = Store(ref)
+    state = store.read()
+    if state.get("status") != "ready":
+        raise InfraError(
+            f"{ref.key} is not up (state: {state.get('status', 'absent')})",
+            f"run `lab up {lab_id}" + (f" --instance {instance}`" if instance != "default" else "`"),
+        )
+    backend = backends.get(state["backend"])
+    ctx = Context(ref, store, lab, report or Silent())
+    redact.register(*store.secrets().values())
+    return readiness(ctx, backend)

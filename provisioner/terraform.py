@@ -1,0 +1,125 @@
+"""A small Terraform/OpenTofu wrapper over the CLI's -json machine output."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import paths
+from .errors import CommandError, InfraError
+from .proc import run as default_run
+from .redact import redact
+
+Event = dict[str, Any]
+LOCK_TIMEOUT = "-lock-timeout=120s"  # a killed `lab up` may leave Terraform finishing its apply
+
+
+def find_binary() -> str:
+    """LAB_TERRAFORM names the binary; otherwise terraform, then tofu, from PATH."""
+    wanted = os.environ.get("LAB_TERRAFORM")
+    for name in [wanted] if wanted else ["terraform", "tofu"]:
+        if found := shutil.which(name):
+            return found
+    raise InfraError(
+        f"{wanted or 'terraform (or tofu)'} not found on PATH",
+        "install Terraform or OpenTofu, or set LAB_TERRAFORM to the binary",
+    )
+
+
+def cli_config(mirror: Path) -> str:
+    """Offline, providers come from the filesystem mirror; online, from the registry."""
+    if not mirror.is_dir():
+        return "provider_installation {\n  direct {}\n}\n"
+    return (
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
+        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
+    )
+
+
+class Terraform:
+    """Runs one working directory; every call goes through the subprocess chokepoint."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        binary: str | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        run: Callable[..., Any] = default_run,
+    ) -> None:
+        self.workdir = workdir
+        self.binary = binary or find_binary()
+        self.on_event = on_event or (lambda _e: None)
+        self.run = run
+        self.diagnostics: list[Event] = []
+
+    def env(self) -> dict[str, str]:
+        config = paths.lab_home() / "terraform.rc"
+        if not config.exists() or config.read_text() != cli_config(paths.provider_mirror()):
+            from .state import write_private
+
+            write_private(config, cli_config(paths.provider_mirror()))
+        return os.environ | {
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_INPUT": "0",
+        }
+
+    def argv(self, *args: str) -> list[str]:
+        return [self.binary, f"-chdir={self.workdir}", *args]
+
+    def init(self) -> None:
+        self._run(self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT), json_events=False)
+
+    def apply(self) -> None:
+        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT))
+
+    def destroy(self) -> None:
+        self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT))
+
+    def output(self) -> dict[str, Any]:
+        result = self.run(self.argv("output", "-json"), env=self.env())
+        return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
+
+    def has_state(self) -> bool:
+        state = self.workdir / "terraform.tfstate"
+        try:
+            return bool(json.loads(state.read_text()).get("resources"))
+        except (OSError, ValueError):
+            return False
+
+    def _run(self, argv: list[str], json_events: bool = True) -> None:
+        self.diagnostics = []
+        handler = self._on_line if json_events else (lambda line: self.on_event({"type": "log", "@message": line}))
+        try:
+            self.run(argv, env=self.env(), on_line=handler)
+        except CommandError as exc:
+            raise self._explain(exc) from exc
+
+    def _on_line(self, line: str) -> None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            event = {"type": "log", "@message": line}
+        if event.get("type") == "diagnostic":
+            self.diagnostics.append(event)
+        self.on_event(event)
+
+    def _explain(self, exc: CommandError) -> InfraError:
+        """Prefer Terraform's own first error diagnostic over the raw exit code."""
+        errors = [d.get("diagnostic", {}) for d in self.diagnostics if d.get("@level") == "error"]
+        if not errors:
+            return exc
+        first = errors[0]
+        where = first.get("address") or (first.get("range") or {}).get("filename", "")
+        text = f"terraform: {first.get('summary', 'failed')}" + (f" ({where})" if where else "")
+        detail = " ".join(str(first.get("detail", "")).split())[:300]
+        error = InfraError(redact(f"{text}: {detail}" if detail else text), exc.fix)
+        error.__cause__ = exc
+        return error

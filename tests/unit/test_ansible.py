@@ -1,0 +1,23 @@
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from provisioner.ansible import _envvars, _failure, changed_count
+
+
+def test_failure_names_task_host_and_message() -> None:
+    event = {"event": "runner_on_failed",
+             "event_data": {"task": "Seed data", "host": "postgres", "res": {"msg": "relation missing"}}}
+    err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
+    assert err.message == "ansible: task 'Seed data' failed on postgres: relation missing" and err.exit_code == 3
+
+
+def test_runner_environment_names_config_and_venv() -> None:
+    env = _envvars()
+    assert env["ANSIBLE_CONFIG"].endswith("ansible/ansible.cfg") and env["ANSIBLE_NOCOLOR"] == "1"
+    assert (Path(env["PATH"].split(":")[0]) / "ansible-playbook").exists()
+
+
+def test_changed_count() -> None:
+    assert changed_count({"changed": {"a": 2, "b": 1}}) == 3 and changed_count({}) == 0

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provisioner.errors import CommandError, InfraError
+from provisioner.proc import Result
+from provisioner.terraform import Terraform, cli_config, find_binary
+
+
+class FakeRun:
+    """Stands in for the subprocess chokepoint and records every argv."""
+
+    def __init__(self, lines: list[str] | None = None, stdout: str = "", fail: bool = False) -> None:
+        self.calls: list[list[str]] = []
+        self.envs: list[dict[str, str]] = []
+        self.lines, self.stdout, self.fail = lines or [], stdout, fail
+
+    def __call__(self, argv: list[str], **kw: Any) -> Result:
+        self.calls.append(argv)
+        self.envs.append(kw.get("env") or {})
+        for line in self.lines:
+            kw["on_line"](line)
+        if self.fail:
+            raise CommandError(argv, 1, "Error: boom")
+        return Result(argv, 0, self.stdout, "")
+
+
+def tf(tmp_path: Path, fake: FakeRun) -> Terraform:
+    return Terraform(tmp_path / "wd", binary="/bin/terraform", run=fake)
+
+
+def test_argv_for_each_command(tmp_path: Path, lab_home: Path) -> None:
+    fake = FakeRun(stdout=json.dumps({"endpoints": {"value": {"a": "127.0.0.1:1"}, "type": "map"}}))
+    t = tf(tmp_path, fake)
+    t.init()
+    t.apply()
+    t.destroy()
+    assert t.output() == {"endpoints": {"a": "127.0.0.1:1"}}
+    wd = f"-chdir={tmp_path / 'wd'}"
+    assert fake.calls == [
+        ["/bin/terraform", wd, "init", "-input=false", "-no-color", "-lock-timeout=120s"],
+        ["/bin/terraform", wd, "apply", "-input=false", "-auto-approve", "-json", "-lock-timeout=120s"],
+        ["/bin/terraform", wd, "destroy", "-input=false", "-auto-approve", "-json", "-lock-timeout=120s"],
+        ["/bin/terraform", wd, "output", "-json"],
+    ]
+    env = fake.envs[0]
+    assert env["TF_IN_AUTOMATION"] == "1" and env["CHECKPOINT_DISABLE"] == "1"
+    assert env["TF_CLI_CONFIG_FILE"] == str(lab_home / "terraform.rc")
+
+
+def test_events_stream_and_error_diagnostic_explains_failure(tmp_path: Path, lab_home: Path) -> None:
+    diag = {"@level": "error", "type": "diagnostic",
+            "diagnostic": {"summary": "Unable to find image", "detail": "no such image lab/x", "address": "docker.x"}}
+    events: list[dict[str, Any]] = []
+    fake = FakeRun(lines=['{"type": "apply_start", "@message": "x: Creating..."}', json.dumps(diag), "plain"],
+                   fail=True)
+    t = Terraform(tmp_path, binary="tf", run=fake, on_event=events.append)
+    with pytest.raises(InfraError, match=r"terraform: Unable to find image \(docker.x\): no such image lab/x"):
+        t.apply()
+    assert [e["type"] for e in events] == ["apply_start", "diagnostic", "log"]
+
+
+def test_cli_config_uses_the_mirror_only_when_present(tmp_path: Path) -> None:
+    assert "direct {}" in cli_config(tmp_path / "absent")
+    text = cli_config(tmp_path)
+    assert f'path    = "{tmp_path}"' in text and 'exclude = ["registry.terraform.io/*/*"]' in text
+
+
+def test_missing_binary_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.delenv("LAB_TERRAFORM", raising=False)
+    with pytest.raises(InfraError) as info:
+        find_binary()
+    assert "terraform (or tofu) not found" in info.value.message and "LAB_TERRAFORM" in (info.value.fix or "")
