@@ -209,6 +209,45 @@ def schema(check_only: bool) -> None:
     click.echo("schema/lab.schema.json " + ("updated" if changed else "up to date"))
 
 
+@cli.group()
+def images() -> None:
+    """Build the lab images (Debian base, then one per images/ folder; cached by content hash)."""
+
+
+@images.command("build")
+@click.argument("lab_ids", nargs=-1)
+def images_build(lab_ids: tuple[str, ...]) -> None:
+    """Build the images of the given labs (default: every lab on the docker backend)."""
+    from .imagebuild import build_for_labs
+
+    for name, tag in build_for_labs(list(lab_ids), reporter("table")).items():
+        click.echo(f"{name:<20} {tag}")
+
+
+@cli.command()
+@click.option("--yes", is_flag=True, help="remove what is found (default: only list it)")
+@click.option("--expired", is_flag=True, help="also tear down instances whose --ttl has run out")
+@OUTPUT
+def gc(yes: bool, expired: bool, output: str) -> None:
+    """List (and with --yes remove) labelled resources whose instance no longer exists."""
+    from . import gc as collector
+    from .ops import down as do_down
+
+    found, old = collector.orphans(), collector.expired() if expired else []
+    if yes:
+        for row in old:
+            do_down(row["lab"], row["instance"], reporter(output))
+        collector.remove(found)
+    if output == "json":
+        return emit_json({"orphans": found, "expired": old, "removed": yes})
+    for item in found:
+        click.echo(f"{item['kind']:<10} {item['id'][:20]:<20} instance {item['instance'] or '?'}")
+    for row in old:
+        click.echo(f"expired    {row['lab']} ({row['instance']})")
+    verb = "removed" if yes else "found (use --yes to remove)"
+    click.echo(f"{len(found)} orphaned resources and {len(old)} expired instances {verb}")
+
+
 def main() -> None:
     """Entry point: map typed errors to one line (plus the fix) and an exit code."""
     debug = "--debug" in sys.argv[1:] or bool(__import__("os").environ.get("LAB_DEBUG"))

@@ -12,9 +12,9 @@ if TYPE_CHECKING:
 
 BUILT = {
     "local": "provisioner.backends.local:LocalBackend",
+    "docker": "provisioner.backends.docker:DockerBackend",
 }
 PLANNED = {
-    "docker": "the Docker backend is being built (issue #3)",
     "vm": "VMs through libvirt are planned (issue #6)",
     "kind": "kind clusters are planned (issue #4)",
 }

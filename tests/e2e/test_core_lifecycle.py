@@ -59,8 +59,12 @@ def test_verify_fails_with_exit_1_when_the_sandbox_drifts(lab_home: Path) -> Non
 
 
 def test_two_instances_and_a_concurrent_up_of_the_same_one(lab_home: Path) -> None:
-    first = subprocess.Popen([sys.executable, "-m", "provisioner", "up", "testlab", "-i", "a"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [sys.executable, "-m", "provisioner", "up", "testlab", "-i", "a"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for_ledger(lab_home / "instances/testlab/a", "render")
     second = lab("up", "testlab", "-i", "a", check=False)
     assert second.returncode == 3 and "testlab/a is busy: `lab up` (pid" in second.stderr
@@ -74,8 +78,9 @@ def test_two_instances_and_a_concurrent_up_of_the_same_one(lab_home: Path) -> No
 
 @pytest.mark.parametrize("step", ["apply", "configure"])
 def test_kill_9_mid_up_then_down_leaves_nothing(lab_home: Path, step: str) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "provisioner", "up", "testlab"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provisioner", "up", "testlab"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     _wait_for_ledger(lab_home / "instances/testlab/default", step)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -87,8 +92,11 @@ def test_kill_9_mid_up_then_down_leaves_nothing(lab_home: Path, step: str) -> No
 
 def test_down_after_the_definition_was_edited(lab_copy: Path, lab_home: Path) -> None:
     lab("up", "testlab")
-    text = (lab_copy / "lab.yaml").read_text().replace("name: workspace\n      type: directory",
-                                                        "name: other\n      type: directory")
+    text = (
+        (lab_copy / "lab.yaml")
+        .read_text()
+        .replace("name: workspace\n      type: directory", "name: other\n      type: directory")
+    )
     (lab_copy / "lab.yaml").write_text(text)
     lab("down", "testlab")
     assert not (lab_home / "sandboxes/lab-testlab-default").exists() and leftovers(lab_home) == []

@@ -7,8 +7,10 @@ from provisioner.ansible import _envvars, _failure, changed_count
 
 
 def test_failure_names_task_host_and_message() -> None:
-    event = {"event": "runner_on_failed",
-             "event_data": {"task": "Seed data", "host": "postgres", "res": {"msg": "relation missing"}}}
+    event = {
+        "event": "runner_on_failed",
+        "event_data": {"task": "Seed data", "host": "postgres", "res": {"msg": "relation missing"}},
+    }
     err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
     assert err.message == "ansible: task 'Seed data' failed on postgres: relation missing" and err.exit_code == 3
 

@@ -60,7 +60,7 @@ def test_sql_check_builds_psql_argv_and_compares() -> None:
 @pytest.fixture
 def server() -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's API
+        def do_GET(self) -> None:
             body = b'{"status": "ok", "data": {"result": [1]}}'
             self.send_response(200 if self.path == "/health" else 404)
             self.end_headers()
@@ -77,7 +77,9 @@ def server() -> Iterator[str]:
 
 def test_http_and_tcp_checks_against_a_real_server(server: str) -> None:
     env = CheckEnv({"endpoints": {"api": server}})
-    assert run_check(check(http={"url": "{{ endpoints.api }}/health", "json_path": "status", "equals": "ok"}), env).passed
+    assert run_check(
+        check(http={"url": "{{ endpoints.api }}/health", "json_path": "status", "equals": "ok"}), env
+    ).passed
     miss = run_check(check(http={"url": "{{ endpoints.api }}/nope"}), env)
     assert not miss.passed and "seen HTTP 404" in miss.message
     assert run_check(check(tcp={"endpoint": "api"}), env).passed

@@ -10,13 +10,29 @@ import pytest
 from provisioner import cli as cli_module
 from provisioner.errors import InfraError
 
-CATALOG = ["mod-001", "mod-002", "mod-003", "mod-004", "mod-005", "mod-006", "mod-007", "mod-008", "mod-009",
-           "mod-010", "project-01", "project-02", "project-03", "project-04", "project-05"]
+CATALOG = [
+    "mod-001",
+    "mod-002",
+    "mod-003",
+    "mod-004",
+    "mod-005",
+    "mod-006",
+    "mod-007",
+    "mod-008",
+    "mod-009",
+    "mod-010",
+    "project-01",
+    "project-02",
+    "project-03",
+    "project-04",
+    "project-05",
+]
 
 
 def lab(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, env=env,
-                          check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, env=env, check=False
+    )
 
 
 def test_list_json_has_exactly_the_catalog(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,8 +52,12 @@ def test_unknown_lab_is_one_line_with_a_suggestion_exit_2() -> None:
 def test_invalid_definition_reports_every_problem_exit_2(tmp_path: Path) -> None:
     bad = tmp_path / "broken" / "lab.yaml"
     bad.parent.mkdir()
-    bad.write_text((Path(__file__).parent.parent / "labs/testlab/lab.yaml").read_text()
-                   .replace("id: testlab", "id: broken").replace("hours: 0.1", "hours: many\nsize: big"))
+    bad.write_text(
+        (Path(__file__).parent.parent / "labs/testlab/lab.yaml")
+        .read_text()
+        .replace("id: testlab", "id: broken")
+        .replace("hours: 0.1", "hours: many\nsize: big")
+    )
     result = lab("validate", str(bad))
     assert result.returncode == 2
     assert "broken/lab.yaml: size: unknown key" in result.stderr
@@ -69,8 +89,9 @@ def test_infra_error_prints_message_and_fix_without_traceback(
     assert err == "error: the Docker engine is not running\n  fix: lab doctor --fix\n"
 
 
-def test_unexpected_error_is_one_line_unless_debug(monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_unexpected_error_is_one_line_unless_debug(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("kaput")
 

@@ -42,9 +42,9 @@ def test_a_torn_last_ledger_line_is_ignored(lab_home: Path) -> None:
 
 def test_second_lock_holder_fails_at_once_with_who_holds_it(lab_home: Path) -> None:
     store = Store(InstanceRef("testlab"))
-    with store.lock("up"), pytest.raises(BusyError, match=r"testlab/default is busy: `lab up` \(pid \d+\)"):
-        with Store(InstanceRef("testlab")).lock("down"):
-            pass
+    busy = pytest.raises(BusyError, match=r"testlab/default is busy: `lab up` \(pid \d+\)")
+    with store.lock("up"), busy, Store(InstanceRef("testlab")).lock("down"):
+        pass
     with store.lock("down"):  # released on exit
         pass
 

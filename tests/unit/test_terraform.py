@@ -53,11 +53,15 @@ def test_argv_for_each_command(tmp_path: Path, lab_home: Path) -> None:
 
 
 def test_events_stream_and_error_diagnostic_explains_failure(tmp_path: Path, lab_home: Path) -> None:
-    diag = {"@level": "error", "type": "diagnostic",
-            "diagnostic": {"summary": "Unable to find image", "detail": "no such image lab/x", "address": "docker.x"}}
+    diag = {
+        "@level": "error",
+        "type": "diagnostic",
+        "diagnostic": {"summary": "Unable to find image", "detail": "no such image lab/x", "address": "docker.x"},
+    }
     events: list[dict[str, Any]] = []
-    fake = FakeRun(lines=['{"type": "apply_start", "@message": "x: Creating..."}', json.dumps(diag), "plain"],
-                   fail=True)
+    fake = FakeRun(
+        lines=['{"type": "apply_start", "@message": "x: Creating..."}', json.dumps(diag), "plain"], fail=True
+    )
     t = Terraform(tmp_path, binary="tf", run=fake, on_event=events.append)
     with pytest.raises(InfraError, match=r"terraform: Unable to find image \(docker.x\): no such image lab/x"):
         t.apply()

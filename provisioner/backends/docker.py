@@ -1,0 +1,107 @@
+"""The `docker` backend: one network, containers and volumes per instance on the local engine,
+made by Terraform's Docker provider (kreuzwerker/docker) and configured by Ansible over
+`docker exec` (community.docker.docker). Every resource carries ownership labels."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import TOOL, images, ports
+from ..checks.runner import render
+from ..errors import InfraError
+from ..lifecycle import Context, Step
+from ..proc import run
+from .base import TerraformBackend
+
+LABEL_INSTANCE = "org.lab.instance"
+
+
+def container_name(ctx: Context, component: str) -> str:
+    return f"{ctx.ref.slug}-{component}"
+
+
+class DockerBackend(TerraformBackend):
+    name = "docker"
+
+    def preflight(self, ctx: Context) -> None:
+        engine_running()
+
+    def up_steps(self) -> list[Step]:
+        steps = super().up_steps()
+        extra = [Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
+                 Step("images", "making sure the lab's images are built", self.build_images)]
+        return [steps[0], *extra, *steps[1:]]
+
+    def down_steps(self) -> list[Step]:
+        return [*super().down_steps(), Step("ports", "releasing ports", lambda ctx: ports.release(ctx.ref.key))]
+
+    def allocate_ports(self, ctx: Context) -> None:
+        names = [p.name for c in ctx.require_lab().sandbox.components for p in c.ports]
+        allocated = ports.allocate(ctx.ref.key, names)
+        if not (self.workdir(ctx) / "terraform.tfstate").exists():  # fresh: every port must be free now
+            for name, port in allocated.items():
+                if not ports.is_free(port):
+                    owner = ports.owner_of(port) or "an unknown process"
+                    raise InfraError(f"port 127.0.0.1:{port} for {name!r} is taken by {owner}",
+                                     "stop that process, or run `lab down` then `lab up` to pick new ports")
+        ctx.store.update(ports=allocated)
+
+    def build_images(self, ctx: Context) -> None:
+        tags = {c.name: images.ensure(c.image, ctx.report.info)
+                for c in ctx.require_lab().sandbox.components if c.image}
+        ctx.store.update(images=tags)
+
+    def tf_vars(self, ctx: Context) -> dict[str, Any]:
+        lab, state = ctx.require_lab(), ctx.store.read()
+        values = {"secrets": ctx.store.secrets(), "instance": ctx.ref.instance, "lab_id": lab.id}
+        containers = {
+            c.name: {
+                "image": state["images"][c.name],
+                "env": {k: render(v, values) for k, v in c.env.items()},
+                "ports": [{"name": p.name, "internal": p.port, "external": state["ports"][p.name],
+                           "scheme": p.scheme} for p in c.ports],
+                "volumes": list(c.volumes), "command": list(c.command or []), "memory_mb": c.memory_mb,
+            }
+            for c in lab.sandbox.components if c.image
+        }
+        labels = {f"org.lab.{k}": v for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id,
+                                                 "student": ctx.options.student or ""}.items()}
+        return {"name": ctx.ref.slug, "bind_address": "127.0.0.1", "containers": containers,
+                "labels": labels | {LABEL_INSTANCE: ctx.ref.key}}
+
+    def connection(self, ctx: Context, host: str, hostvars: dict[str, Any]) -> dict[str, Any]:
+        return {"ansible_connection": "community.docker.docker", "ansible_host": hostvars["container"],
+                "ansible_python_interpreter": "/usr/bin/python3"}
+
+    def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
+        return ["docker", "exec", container_name(ctx, host), *argv]
+
+    def sweep(self, ctx: Context) -> None:
+        sweep_labelled(f"{LABEL_INSTANCE}={ctx.ref.key}")
+
+
+def engine_running() -> str:
+    """The engine's version, or an InfraError saying how to start it."""
+    from ..doctor import docker_fix
+
+    result = run(["docker", "info", "--format", "{{.ServerVersion}}"], check=False, timeout=20)
+    if result.returncode != 0 or not result.stdout.strip():
+        raise InfraError("the Docker engine is not running (`docker info` got no answer)", docker_fix())
+    return result.stdout.strip()
+
+
+def labelled(kind: str, label: str) -> list[str]:
+    """IDs of containers, networks or volumes carrying label (key=value); never anything else."""
+    listing = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}[kind]
+    fmt = "{{.Name}}" if kind == "volume" else "{{.ID}}"
+    out = run(["docker", *listing, "--filter", f"label={label}", "--format", fmt], timeout=60).stdout
+    return out.split()
+
+
+def sweep_labelled(label: str) -> None:
+    """Containers first (they hold networks and volumes), then networks, then volumes."""
+    for kind, rm in (("container", ["rm", "-f", "-v"]), ("network", ["network", "rm"]),
+                     ("volume", ["volume", "rm", "-f"])):
+        ids = labelled(kind, label)
+        if ids:
+            run(["docker", *rm, *ids], timeout=120)
