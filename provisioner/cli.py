@@ -180,6 +180,43 @@ def down(lab_id: str, instance: str, output: str) -> None:
     click.echo(f"removed {lab_id} ({instance})" if removed else f"nothing to remove for {lab_id} ({instance})")
 
 
+@cli.command("check")
+@click.argument("lab_id")
+@click.argument("exercises", nargs=-1)
+@INSTANCE
+@OUTPUT
+def check_cmd(lab_id: str, exercises: tuple[str, ...], instance: str, output: str) -> None:
+    """Check exercises (default: all): passed, or failed with a hint. Exit 1 if any failed."""
+    from .exercises import check
+
+    results = check(lab_id, list(exercises), instance, reporter(output))
+    if output == "json":
+        emit_json({"lab": lab_id, "instance": instance, "exercises": [r.as_dict() for r in results]})
+    else:
+        for r in results:
+            click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.id}: {r.title}")
+            for c in r.checks:
+                if not c.passed:
+                    click.echo(f"      {c.name}: {c.message}")
+            if not r.passed:
+                click.echo(f"      hint: {r.hint.strip()}")
+        click.echo(f"{sum(r.passed for r in results)}/{len(results)} exercises done")
+    if not all(r.passed for r in results):
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("lab_id")
+@click.argument("exercises", nargs=-1)
+@INSTANCE
+def solve(lab_id: str, exercises: tuple[str, ...], instance: str) -> None:
+    """Apply the reference solution of exercises (default: all) to the sandbox."""
+    from .exercises import solve as do_solve
+
+    for ex in do_solve(lab_id, list(exercises), instance, reporter("table")):
+        click.echo(f"solved {ex}")
+
+
 @cli.command()
 @OUTPUT
 def status(output: str) -> None:

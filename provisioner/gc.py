@@ -15,7 +15,8 @@ def orphans() -> list[dict[str, str]]:
     known = {ref.key for ref in all_instances()}
     found = []
     for kind in ("container", "network", "volume"):
-        for rid in labelled(kind, "org.lab.tool=lab"):
+        # The instance label, not the tool label: images carry org.lab.tool, and containers inherit it.
+        for rid in labelled(kind, LABEL_INSTANCE):
             owner = _label(kind, rid)
             if owner not in known:
                 found.append({"kind": kind, "id": rid, "instance": owner})

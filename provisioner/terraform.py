@@ -30,11 +30,13 @@ def find_binary() -> str:
     )
 
 
-def cli_config(mirror: Path) -> str:
-    """Offline, providers come from the filesystem mirror; online, from the registry."""
+def cli_config(mirror: Path, cache: Path) -> str:
+    """Offline, providers come from the filesystem mirror; online, from the registry. The shared
+    plugin cache makes each instance's copy a symlink instead of a 76 MB file."""
+    head = f'plugin_cache_dir = "{cache}"\n'
     if not mirror.is_dir():
-        return "provider_installation {\n  direct {}\n}\n"
-    return (
+        return head + "provider_installation {\n  direct {}\n}\n"
+    return head + (
         "provider_installation {\n"
         f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
         '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
@@ -60,10 +62,13 @@ class Terraform:
 
     def env(self) -> dict[str, str]:
         config = paths.lab_home() / "terraform.rc"
-        if not config.exists() or config.read_text() != cli_config(paths.provider_mirror()):
+        cache = paths.lab_home() / "plugin-cache"
+        text = cli_config(paths.provider_mirror(), cache)
+        if not config.exists() or config.read_text() != text:
             from .state import write_private
 
-            write_private(config, cli_config(paths.provider_mirror()))
+            cache.mkdir(parents=True, exist_ok=True)
+            write_private(config, text)
         return os.environ | {
             "TF_CLI_CONFIG_FILE": str(config),
             "TF_IN_AUTOMATION": "1",
@@ -96,11 +101,16 @@ class Terraform:
 
     def _run(self, argv: list[str], json_events: bool = True) -> None:
         self.diagnostics = []
-        handler = self._on_line if json_events else (lambda line: self.on_event({"type": "log", "@message": line}))
+        handler = self._on_line if json_events else self._on_init_line
         try:
             self.run(argv, env=self.env(), on_line=handler)
         except CommandError as exc:
             raise self._explain(exc) from exc
+
+    def _on_init_line(self, line: str) -> None:
+        # init's text is mostly advice for humans at a shell; keep what was installed and errors.
+        if line.lstrip().startswith(("- Install", "- Using", "Error")):
+            self.on_event({"type": "log", "@message": line.strip()})
 
     def _on_line(self, line: str) -> None:
         try:

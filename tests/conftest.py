@@ -30,3 +30,24 @@ def lab_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lab_home: Path) ->
 
 def lab_bin() -> str:
     return str(Path(os.sys.executable).parent / "lab")
+
+
+def docker_running() -> bool:
+    import subprocess
+
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=20, check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A missing Docker engine skips docker tests on a laptop, and fails them in CI."""
+    if docker_running():
+        return
+    for item in items:
+        if "docker" in item.keywords:
+            if os.environ.get("CI"):
+                item.add_marker(pytest.mark.xfail(reason="CI must have a Docker engine", strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason="no Docker engine"))

@@ -9,26 +9,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 
+from tests.helpers import lab, state_leftovers, status
+
 pytestmark = pytest.mark.e2e
-
-
-def lab(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run([sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, check=False)
-    if check and result.returncode != 0:
-        raise AssertionError(f"lab {' '.join(args)} -> {result.returncode}\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def status() -> list[dict[str, Any]]:
-    return list(json.loads(lab("status", "--output", "json").stdout))
-
-
-def leftovers(home: Path) -> list[str]:
-    return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name != "terraform.rc"]
 
 
 def test_up_verify_down(lab_home: Path) -> None:
@@ -46,7 +32,7 @@ def test_up_verify_down(lab_home: Path) -> None:
     again = lab("up", "testlab")
     assert "already up" in again.stdout
     lab("down", "testlab")
-    assert not workspace.exists() and status() == [] and leftovers(lab_home) == []
+    assert not workspace.exists() and status() == [] and state_leftovers(lab_home) == []
 
 
 def test_verify_fails_with_exit_1_when_the_sandbox_drifts(lab_home: Path) -> None:
@@ -73,7 +59,7 @@ def test_two_instances_and_a_concurrent_up_of_the_same_one(lab_home: Path) -> No
     assert sorted(r["instance"] for r in status()) == ["a", "b"]
     lab("down", "testlab", "-i", "a")
     lab("down", "testlab", "-i", "b")
-    assert leftovers(lab_home) == []
+    assert state_leftovers(lab_home) == []
 
 
 @pytest.mark.parametrize("step", ["apply", "configure"])
@@ -86,7 +72,7 @@ def test_kill_9_mid_up_then_down_leaves_nothing(lab_home: Path, step: str) -> No
     proc.wait()
     result = lab("down", "testlab")
     assert "removed testlab" in result.stdout
-    assert status() == [] and leftovers(lab_home) == []
+    assert status() == [] and state_leftovers(lab_home) == []
     assert not (lab_home / "sandboxes/lab-testlab-default").exists()
 
 
@@ -99,7 +85,7 @@ def test_down_after_the_definition_was_edited(lab_copy: Path, lab_home: Path) ->
     )
     (lab_copy / "lab.yaml").write_text(text)
     lab("down", "testlab")
-    assert not (lab_home / "sandboxes/lab-testlab-default").exists() and leftovers(lab_home) == []
+    assert not (lab_home / "sandboxes/lab-testlab-default").exists() and state_leftovers(lab_home) == []
 
 
 def test_down_of_something_never_made_is_a_clean_no_op(lab_home: Path) -> None:

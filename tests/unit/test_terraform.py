@@ -69,8 +69,9 @@ def test_events_stream_and_error_diagnostic_explains_failure(tmp_path: Path, lab
 
 
 def test_cli_config_uses_the_mirror_only_when_present(tmp_path: Path) -> None:
-    assert "direct {}" in cli_config(tmp_path / "absent")
-    text = cli_config(tmp_path)
+    assert "direct {}" in cli_config(tmp_path / "absent", tmp_path / "cache")
+    text = cli_config(tmp_path, tmp_path / "cache")
+    assert f'plugin_cache_dir = "{tmp_path / "cache"}"' in text
     assert f'path    = "{tmp_path}"' in text and 'exclude = ["registry.terraform.io/*/*"]' in text
 
 

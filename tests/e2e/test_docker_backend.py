@@ -1,0 +1,143 @@
+"""The docker backend against the real engine, provider and Ansible, on the docker test lab."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import docker_leftovers, endpoints, lab, secrets, state_leftovers
+
+pytestmark = [pytest.mark.e2e, pytest.mark.docker]
+
+
+def psql(endpoint: str, password: str, query: str) -> str:
+    env = os.environ | {"PGPASSWORD": password}
+    return subprocess.run(
+        ["psql", f"postgresql://postgres@{endpoint}/postgres", "-XAtc", query],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    ).stdout
+
+
+def test_two_instances_side_by_side_isolated_and_cleaned_up(lab_home: Path) -> None:
+    lab("up", "dockerlab", "-i", "a")
+    lab("up", "dockerlab", "-i", "b")
+    a, b = endpoints("dockerlab", "a"), endpoints("dockerlab", "b")
+    assert a["postgres"] != b["postgres"] and a["postgres"].startswith("127.0.0.1:")
+    assert (
+        psql(a["postgres"], secrets("dockerlab", "a")["postgres_password"], "SELECT count(*) FROM greetings") == "3\n"
+    )
+    # a's password is not b's: credentials are per instance
+    assert secrets("dockerlab", "a")["postgres_password"] != secrets("dockerlab", "b")["postgres_password"]
+    # a's container cannot reach b's database, by name or by address
+    b_ip = subprocess.run(
+        [
+            "docker",
+            "inspect",
+            "-f",
+            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+            "lab-dockerlab-b-postgres",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    probe = "import socket,sys; socket.create_connection((sys.argv[1], 5432), timeout=3)"
+    for target in (b_ip, "lab-dockerlab-b-postgres"):
+        reach = subprocess.run(
+            ["docker", "exec", "lab-dockerlab-a-redis", "python3", "-c", probe, target],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert reach.returncode != 0, f"a reached b at {target}"
+    lab("down", "dockerlab", "-i", "a")
+    assert docker_leftovers("org.lab.instance=dockerlab/a") == []
+    assert docker_leftovers("org.lab.instance=dockerlab/b") != []
+    lab("down", "dockerlab", "-i", "b")
+    assert docker_leftovers() == [] and state_leftovers(lab_home) == []
+
+
+def test_configuration_is_idempotent(lab_home: Path) -> None:
+    from provisioner.ansible import changed_count, run_playbook
+    from provisioner.backends.docker import DockerBackend
+    from provisioner.catalog import load
+    from provisioner.lifecycle import Context
+    from provisioner.state import InstanceRef, Store
+
+    lab("up", "dockerlab")
+    ctx = Context(InstanceRef("dockerlab"), Store(InstanceRef("dockerlab")), load("dockerlab"))
+    backend = DockerBackend()
+    from provisioner.backends.base import playbook_vars
+    from provisioner.paths import ANSIBLE_DIR
+
+    stats = run_playbook(
+        ANSIBLE_DIR / "dockerlab.yml", backend.inventory(ctx), ctx.store.path("ansible"), extravars=playbook_vars(ctx)
+    )
+    assert changed_count(stats) == 0
+    lab("down", "dockerlab")
+
+
+def test_engine_not_running_is_one_line_and_the_fix(lab_home: Path) -> None:
+    env = os.environ | {"DOCKER_HOST": "unix:///nonexistent/docker.sock"}
+    result = lab("up", "dockerlab", check=False, env=env)
+    assert result.returncode == 3
+    lines = result.stderr.strip().splitlines()
+    assert lines[-2] == "error: the Docker engine is not running (`docker info` got no answer)"
+    assert lines[-1].startswith("  fix: ")
+
+
+def test_a_taken_port_is_reported_with_its_owner(lab_home: Path) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        port = sock.getsockname()[1]
+        lab_home.mkdir(parents=True, exist_ok=True)
+        (lab_home / "ports.json").write_text(json.dumps({str(port): ["dockerlab/default", "postgres"]}))
+        result = lab("up", "dockerlab", check=False)
+    assert result.returncode == 3
+    assert f"error: port 127.0.0.1:{port} for 'postgres' is taken by pid {os.getpid()}" in result.stderr
+    assert docker_leftovers() == []
+
+
+def test_gc_removes_only_labelled_orphans(lab_home: Path) -> None:
+    image = "lab/debian:bookworm"
+    subprocess.run(
+        [
+            "docker",
+            "run",
+            "-d",
+            "--name",
+            "lab-ghost",
+            "--label",
+            "org.lab.tool=lab",
+            "--label",
+            "org.lab.instance=ghost/x",
+            image,
+            "sleep",
+            "300",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["docker", "run", "-d", "--name", "not-ours", image, "sleep", "300"], check=True, capture_output=True
+    )
+    try:
+        listed = json.loads(lab("gc", "--output", "json").stdout)
+        assert [o["instance"] for o in listed["orphans"]] == ["ghost/x"]
+        lab("gc", "--yes")
+        names = subprocess.run(
+            ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
+        ).stdout.split()
+        assert "lab-ghost" not in names and "not-ours" in names
+    finally:
+        subprocess.run(["docker", "rm", "-f", "lab-ghost", "not-ours"], capture_output=True, check=False)

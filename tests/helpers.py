@@ -1,0 +1,46 @@
+"""Shared helpers for end-to-end tests: run the real CLI, read status, find leftovers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def lab(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, check=False, env=env
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"lab {' '.join(args)} -> {result.returncode}\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def status() -> list[dict[str, Any]]:
+    return list(json.loads(lab("status", "--output", "json").stdout))
+
+
+def endpoints(lab_id: str, instance: str = "default") -> dict[str, str]:
+    return next(r["endpoints"] for r in status() if r["lab"] == lab_id and r["instance"] == instance)
+
+
+def secrets(lab_id: str, instance: str = "default") -> dict[str, str]:
+    data = json.loads(lab("show", lab_id, "--secrets", "--output", "json").stdout)
+    return next(i["secrets"] for i in data["instances"] if i["instance"] == instance)
+
+
+def docker_leftovers(label: str = "org.lab.instance") -> list[str]:
+    found = []
+    for kind in (["ps", "-a"], ["network", "ls"], ["volume", "ls"]):
+        out = subprocess.run(
+            ["docker", *kind, "-q", "--filter", f"label={label}"], capture_output=True, text=True, check=True
+        ).stdout
+        found += out.split()
+    return found
+
+
+def state_leftovers(home: Path) -> list[str]:
+    keep = {"terraform.rc", "ports.json", "ports.lock"}
+    return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name not in keep]
