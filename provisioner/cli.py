@@ -145,24 +145,28 @@ def verify(lab_id: str, instance: str, junit: str | None, output: str) -> None:
     """Run a lab's readiness checks against a running sandbox (exit 1 if any fails)."""
     from .ops import verify as do_verify
 
-    results = do_verify(lab_id, instance, reporter(output))
+    outcome = do_verify(lab_id, instance, reporter(output))
+    results = outcome.checks
     if junit:
-        from .junit import write_junit
+        from .junit import from_checks, write_junit
 
-        write_junit(junit, {lab_id: {"verify": results}})
+        write_junit(junit, {lab_id: from_checks("verify", results)})
     if output == "json":
         emit_json(
             {
                 "lab": lab_id,
                 "instance": instance,
-                "passed": all(r.passed for r in results),
+                "passed": outcome.passed,
                 "checks": [r.as_dict() for r in results],
+                "diagnostics": outcome.diagnostics,
             }
         )
     else:
         for r in results:
             click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.name}" + ("" if r.passed else f"\n      {r.message}"))
-    if not all(r.passed for r in results):
+    if outcome.diagnostics:
+        click.echo(f"diagnostics: {outcome.diagnostics}", err=True)
+    if not outcome.passed:
         sys.exit(1)
 
 
@@ -215,6 +219,45 @@ def solve(lab_id: str, exercises: tuple[str, ...], instance: str) -> None:
 
     for ex in do_solve(lab_id, list(exercises), instance, reporter("table")):
         click.echo(f"solved {ex}")
+
+
+@cli.command()
+@click.argument("lab_ids", nargs=-1)
+@click.option("--all", "all_labs", is_flag=True, help="every lab of the catalog")
+@click.option("-j", "--jobs", default=1, show_default=True, help="labs run in parallel")
+@click.option("--junit", type=click.Path(dir_okay=False), default=None, help="write JUnit XML here")
+@click.option("--keep-on-failure", is_flag=True, help="leave a failed lab's sandbox for debugging")
+@OUTPUT
+def smoke(lab_ids: tuple[str, ...], all_labs: bool, jobs: int, junit: str | None, keep_on_failure: bool,
+          output: str) -> None:
+    """Smoke-test labs: up, checks fail before solve and pass after, down. Exit 0 only if none failed."""
+    from .catalog import resolve, summaries
+    from .console import ConsoleReporter
+    from .smoke import smoke as run_smoke
+
+    if not lab_ids and not all_labs:
+        raise click.UsageError("name labs or pass --all")
+    ids = [s["id"] for s in summaries()] if all_labs else [resolve(i).parent.name for i in lab_ids]
+    runs = run_smoke(ids, jobs, keep_on_failure, lambda lab_id: ConsoleReporter(prefix=lab_id))
+    if junit:
+        from .junit import write_junit
+
+        write_junit(junit, {r.lab: r.cases for r in runs})
+    if output == "json":
+        emit_json([{"lab": r.lab, "status": r.status, "reason": r.reason, "seconds": r.seconds,
+                    "diagnostics": r.diagnostics, "cases": [c.__dict__ for c in r.cases]} for r in runs])
+    else:
+        for r in runs:
+            click.echo(f"{r.status.upper():<8} {r.lab:<12} {r.seconds:6.1f}s  {r.reason}")
+            for c in r.cases:
+                if not c.passed and not c.skipped:
+                    click.echo(f"         {c.name}: {c.message}")
+            if r.diagnostics:
+                click.echo(f"         diagnostics: {r.diagnostics}")
+        counts = {s: sum(r.status == s for r in runs) for s in ("passed", "failed", "skipped")}
+        click.echo(f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped")
+    if any(r.status == "failed" for r in runs):
+        sys.exit(1)
 
 
 @cli.command()
@@ -322,3 +365,5 @@ def _print_error(exc: LabError) -> None:
     click.echo(f"error: {exc.message}", err=True)
     if exc.fix:
         click.echo(f"  fix: {exc.fix}", err=True)
+    if exc.diagnostics:
+        click.echo(f"  diagnostics: {exc.diagnostics}", err=True)

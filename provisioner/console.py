@@ -10,14 +10,15 @@ from typing import Any
 class ConsoleReporter:
     """Plain timestamped lines: readable in a terminal and in CI logs alike."""
 
-    def __init__(self) -> None:
+    def __init__(self, prefix: str = "") -> None:
         from rich.console import Console
 
         self.console = Console(stderr=True, highlight=False, soft_wrap=True)
         self.started = time.monotonic()
+        self.prefix = f"[cyan]{prefix}[/cyan] " if prefix else ""  # parallel runs interleave
 
     def _stamp(self) -> str:
-        return f"[dim]{time.monotonic() - self.started:6.1f}s[/dim]"
+        return f"{self.prefix}[dim]{time.monotonic() - self.started:6.1f}s[/dim]"
 
     def step(self, name: str, text: str) -> None:
         self.console.print(f"{self._stamp()} [bold]▸ {name}[/bold]: {text}")

@@ -19,6 +19,7 @@ class LabError(Exception):
         super().__init__(message)
         self.message = message
         self.fix = fix
+        self.diagnostics: str | None = None  # folder of a diagnostics bundle, when one was written
 
 
 class UsageError(LabError):

@@ -1,40 +1,41 @@
-"""JUnit XML: one testsuite per lab, one testcase per phase or exercise check."""
+"""JUnit XML: one testsuite per lab, one testcase per phase or exercise."""
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from .checks.runner import CheckResult
 
 
-def write_junit(
-    path: str | Path, suites: dict[str, dict[str, list[CheckResult]]], skipped: dict[str, str] | None = None
-) -> None:
+@dataclass
+class Case:
+    name: str
+    phase: str
+    passed: bool
+    message: str = ""
+    seconds: float = 0.0
+    skipped: bool = False
+
+
+def from_checks(phase: str, results: list[CheckResult]) -> list[Case]:
+    return [Case(r.name, phase, r.passed, "" if r.passed else r.message, r.seconds) for r in results]
+
+
+def write_junit(path: str | Path, suites: dict[str, list[Case]]) -> None:
     root = ET.Element("testsuites")
-    for lab, phases in suites.items():
-        cases = [(phase, r) for phase, results in phases.items() for r in results]
+    for lab, cases in suites.items():
         suite = ET.SubElement(
-            root,
-            "testsuite",
-            name=lab,
-            tests=str(len(cases)),
-            failures=str(sum(not r.passed for _p, r in cases)),
-            skipped="0",
-            time=f"{sum(r.seconds for _p, r in cases):.2f}",
+            root, "testsuite", name=lab, tests=str(len(cases)),
+            failures=str(sum(not c.passed and not c.skipped for c in cases)),
+            skipped=str(sum(c.skipped for c in cases)), time=f"{sum(c.seconds for c in cases):.2f}",
         )
-        for phase, r in cases:
-            _case(suite, lab, phase, r)
-    for lab, reason in (skipped or {}).items():
-        suite = ET.SubElement(root, "testsuite", name=lab, tests="1", failures="0", skipped="1", time="0")
-        case = ET.SubElement(suite, "testcase", classname=lab, name="up")
-        ET.SubElement(case, "skipped", message=reason)
+        for c in cases:
+            case = ET.SubElement(suite, "testcase", classname=f"{lab}.{c.phase}", name=c.name, time=f"{c.seconds:.2f}")
+            if c.skipped:
+                ET.SubElement(case, "skipped", message=c.message)
+            elif not c.passed:
+                first = c.message.splitlines()[0] if c.message else "failed"
+                ET.SubElement(case, "failure", message=first).text = c.message
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
-
-
-def _case(suite: ET.Element, lab: str, phase: str, result: CheckResult) -> Any:
-    case = ET.SubElement(suite, "testcase", classname=f"{lab}.{phase}", name=result.name, time=f"{result.seconds:.2f}")
-    if not result.passed:
-        ET.SubElement(case, "failure", message=result.message).text = result.message
-    return case

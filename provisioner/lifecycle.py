@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -21,6 +22,8 @@ class Options:
     student: str | None = None
     ttl_seconds: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    # Set by a supervisor (smoke, cohort) to stop between steps; the failure path then cleans up.
+    cancel: threading.Event | None = None
 
 
 @dataclass
@@ -52,6 +55,8 @@ def run_steps(ctx: Context, steps: list[Step], phase: str) -> None:
     """Run steps in order; the ledger records each start before the action and each end after."""
     done = completed_steps(ctx.store, phase, ctx.run_id)
     for step in steps:
+        if phase == "up" and ctx.options.cancel is not None and ctx.options.cancel.is_set():
+            raise KeyboardInterrupt
         if step.name in done and not step.always:
             ctx.report.done(step.name, 0.0, skipped=True)
             continue

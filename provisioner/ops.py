@@ -100,11 +100,24 @@ def _provision(ctx: Context, backend: Backend, state: dict[str, Any]) -> list[Ch
             )
     except BaseException as exc:
         ctx.store.update(status="failed", error=redact.redact(str(getattr(exc, "message", exc)) or type(exc).__name__))
+        if isinstance(exc, LabError):
+            exc.diagnostics = _diagnose(ctx)
         if not opts.keep:
             _teardown_after_failure(ctx, backend)
         raise
     ctx.store.update(status="ready", ready_at=time.time(), error=None)
     return results
+
+
+def _diagnose(ctx: Context) -> str | None:
+    """Written before cleanup so the bundle still sees the containers; never hides the failure."""
+    from .diagnostics import collect
+
+    try:
+        return str(collect(ctx.store))
+    except Exception as exc:  # a bundle is a courtesy, the original error matters more
+        ctx.report.info(f"could not write diagnostics: {exc}")
+        return None
 
 
 def _teardown_after_failure(ctx: Context, backend: Backend) -> None:
@@ -163,7 +176,17 @@ def _backend_for_down(store: Store, lab_id: str) -> tuple[Lab | None, str | None
     return lab, name
 
 
-def verify(lab_id: str, instance: str = "default", report: Reporter | None = None) -> list[CheckResult]:
+@dataclass
+class VerifyResult:
+    checks: list[CheckResult]
+    diagnostics: str | None = None
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+def verify(lab_id: str, instance: str = "default", report: Reporter | None = None) -> VerifyResult:
     lab = catalog.load(lab_id)
     ref = instance_ref(lab_id, instance)
     store = Store(ref)
@@ -176,4 +199,7 @@ def verify(lab_id: str, instance: str = "default", report: Reporter | None = Non
     backend = backends.get(state["backend"])
     ctx = Context(ref, store, lab, report or Silent())
     redact.register(*store.secrets().values())
-    return readiness(ctx, backend)
+    result = VerifyResult(readiness(ctx, backend))
+    if not result.passed:
+        result.diagnostics = _diagnose(ctx)
+    return result
