@@ -228,8 +228,9 @@ def solve(lab_id: str, exercises: tuple[str, ...], instance: str) -> None:
 @click.option("--junit", type=click.Path(dir_okay=False), default=None, help="write JUnit XML here")
 @click.option("--keep-on-failure", is_flag=True, help="leave a failed lab's sandbox for debugging")
 @OUTPUT
-def smoke(lab_ids: tuple[str, ...], all_labs: bool, jobs: int, junit: str | None, keep_on_failure: bool,
-          output: str) -> None:
+def smoke(
+    lab_ids: tuple[str, ...], all_labs: bool, jobs: int, junit: str | None, keep_on_failure: bool, output: str
+) -> None:
     """Smoke-test labs: up, checks fail before solve and pass after, down. Exit 0 only if none failed."""
     from .catalog import resolve, summaries
     from .console import ConsoleReporter
@@ -244,8 +245,19 @@ def smoke(lab_ids: tuple[str, ...], all_labs: bool, jobs: int, junit: str | None
 
         write_junit(junit, {r.lab: r.cases for r in runs})
     if output == "json":
-        emit_json([{"lab": r.lab, "status": r.status, "reason": r.reason, "seconds": r.seconds,
-                    "diagnostics": r.diagnostics, "cases": [c.__dict__ for c in r.cases]} for r in runs])
+        emit_json(
+            [
+                {
+                    "lab": r.lab,
+                    "status": r.status,
+                    "reason": r.reason,
+                    "seconds": r.seconds,
+                    "diagnostics": r.diagnostics,
+                    "cases": [c.__dict__ for c in r.cases],
+                }
+                for r in runs
+            ]
+        )
     else:
         for r in runs:
             click.echo(f"{r.status.upper():<8} {r.lab:<12} {r.seconds:6.1f}s  {r.reason}")
@@ -326,6 +338,102 @@ def gc(yes: bool, expired: bool, output: str) -> None:
         click.echo(f"expired    {row['lab']} ({row['instance']})")
     verb = "removed" if yes else "found (use --yes to remove)"
     click.echo(f"{len(found)} orphaned resources and {len(old)} expired instances {verb}")
+
+
+@cli.group()
+def cohort() -> None:
+    """One isolated sandbox per student of a roster (CSV: student_id,name,email[,params...])."""
+
+
+@cohort.command("up")
+@click.argument("lab_id")
+@click.option("--roster", required=True, type=click.Path(exists=True, dir_okay=False), help="CSV roster")
+@click.option("-j", "--jobs", default=2, show_default=True, help="students provisioned in parallel")
+@click.option("--ttl", default=None, help="expiry of each sandbox, e.g. 8h (see `lab gc --expired`)")
+@click.option("--force", is_flag=True, help="provision even if the capacity estimate says it will not fit")
+@click.option("--prune", is_flag=True, help="remove sandboxes of students no longer on the roster")
+@OUTPUT
+def cohort_up(lab_id: str, roster: str, jobs: int, ttl: str | None, force: bool, prune: bool, output: str) -> None:
+    """Provision every student whose sandbox is missing or failed (finished ones are left alone)."""
+    from pathlib import Path
+
+    from . import cohort as co
+    from .console import ConsoleReporter
+    from .timeparse import parse_duration
+
+    outcomes, removed = co.up(
+        lab_id, Path(roster), jobs, parse_duration(ttl) if ttl else None, force, lambda sid: ConsoleReporter(prefix=sid)
+    )
+    if prune and removed:
+        co.down(lab_id, removed, jobs, lambda sid: ConsoleReporter(prefix=sid))
+    if output == "json":
+        emit_json(
+            {"lab": lab_id, "students": [o.__dict__ for o in outcomes], "not_on_roster": removed, "pruned": prune}
+        )
+    else:
+        for o in outcomes:
+            click.echo(f"{o.status:<8} {o.student:<16} {o.seconds:6.1f}s  {o.error}")
+        if removed:
+            verb = "removed" if prune else "not on the roster any more (run again with --prune to remove)"
+            click.echo(f"{', '.join(removed)}: {verb}")
+    if any(o.status == "failed" for o in outcomes):
+        sys.exit(EXIT_INFRA)
+
+
+@cohort.command("status")
+@click.argument("lab_id")
+@OUTPUT
+def cohort_status(lab_id: str, output: str) -> None:
+    """One row per student: state, endpoints, exercise progress, age."""
+    from . import cohort as co
+
+    rows = co.status(lab_id)
+    if output == "json":
+        return emit_json(rows)
+    for r in rows:
+        eps = ", ".join(f"{k}={v}" for k, v in r["endpoints"].items())
+        age = f"{(r['age_seconds'] or 0) / 60:.0f}m"
+        click.echo(f"{r['student']:<16} {r['state']:<8} {r['exercises_passed']} done  {age:>5}  {eps}")
+
+
+@cohort.command("check")
+@click.argument("lab_id")
+@click.option("--out", default=".", show_default=True, type=click.Path(file_okay=False), help="folder for grades")
+@click.option("-j", "--jobs", default=2, show_default=True)
+def cohort_check(lab_id: str, out: str, jobs: int) -> None:
+    """Run every student's exercise checks; write grades.csv and grades.json."""
+    from pathlib import Path
+
+    from .grading import grade
+
+    for r in grade(lab_id, Path(out), jobs):
+        click.echo(f"{r['student']:<16} {r['state']:<12} {r['passed']}/{r['total']}")
+    click.echo(f"grades written to {Path(out) / 'grades.csv'} and grades.json")
+
+
+@cohort.command("handout")
+@click.argument("lab_id")
+@click.option("--out", required=True, type=click.Path(file_okay=False), help="folder for the access sheets")
+def cohort_handout(lab_id: str, out: str) -> None:
+    """Write one access sheet per student (Markdown and HTML, mode 0600): endpoints, credentials."""
+    from pathlib import Path
+
+    from .grading import handouts
+
+    written = handouts(lab_id, Path(out))
+    click.echo(f"{len(written) // 2} access sheets written to {out}")
+
+
+@cohort.command("down")
+@click.argument("lab_id")
+@click.option("-j", "--jobs", default=2, show_default=True)
+def cohort_down(lab_id: str, jobs: int) -> None:
+    """Remove every student's sandbox of this lab."""
+    from . import cohort as co
+    from .console import ConsoleReporter
+
+    removed = co.down(lab_id, None, jobs, lambda sid: ConsoleReporter(prefix=sid))
+    click.echo(f"removed {len(removed)} sandboxes of {lab_id}")
 
 
 def main() -> None:

@@ -26,8 +26,13 @@ class ExerciseResult:
     checks: list[CheckResult]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "passed": self.passed, "hint": self.hint,
-                "checks": [c.as_dict() for c in self.checks]}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "passed": self.passed,
+            "hint": self.hint,
+            "checks": [c.as_dict() for c in self.checks],
+        }
 
 
 def _ready_context(lab_id: str, instance: str, report: Reporter | None) -> tuple[Context, Lab]:
@@ -47,8 +52,9 @@ def select(lab: Lab, ids: list[str]) -> list[Exercise]:
     return [known[i] for i in ids] if ids else list(lab.exercises)
 
 
-def check(lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None,
-          retry: bool = False) -> list[ExerciseResult]:
+def check(
+    lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None, retry: bool = False
+) -> list[ExerciseResult]:
     """Run each exercise's checks once (no retry window unless asked) and record the outcome."""
     from .ops import check_env
 
@@ -66,8 +72,11 @@ def check(lab_id: str, ids: list[str], instance: str = "default", report: Report
 def _record(store: Store, results: list[ExerciseResult]) -> None:
     progress = dict(store.read().get("exercises") or {})
     for r in results:
-        progress[r.id] = {"passed": r.passed, "checked_at": time.time(),
-                          "failed": [c.name for c in r.checks if not c.passed]}
+        progress[r.id] = {
+            "passed": r.passed,
+            "checked_at": time.time(),
+            "failed": [c.name for c in r.checks if not c.passed],
+        }
     store.update(exercises=progress)
 
 
@@ -94,8 +103,13 @@ def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> N
     from .ansible import run_playbook
     from .backends.base import _ansible_progress, playbook_vars
 
-    run_playbook(Path(playbook), backend.inventory(ctx), ctx.store.path("ansible"),
-                 extravars=playbook_vars(ctx), on_event=lambda e: _ansible_progress(ctx, e))
+    run_playbook(
+        Path(playbook),
+        backend.inventory(ctx),
+        ctx.store.path("ansible"),
+        extravars=playbook_vars(ctx),
+        on_event=lambda e: _ansible_progress(ctx, e),
+    )
 
 
 def _solve_script(ctx: Context, backend: Any, argv: list[str], host: str | None, folder: Any) -> None:

@@ -24,8 +24,11 @@ def orphans() -> list[dict[str, str]]:
 
 
 def _label(kind: str, rid: str) -> str:
-    fmt = "{{ index .Labels \"" + LABEL_INSTANCE + "\" }}" if kind != "container" else \
-        "{{ index .Config.Labels \"" + LABEL_INSTANCE + "\" }}"
+    fmt = (
+        '{{ index .Labels "' + LABEL_INSTANCE + '" }}'
+        if kind != "container"
+        else '{{ index .Config.Labels "' + LABEL_INSTANCE + '" }}'
+    )
     cmd = {"container": ["container", "inspect"], "network": ["network", "inspect"], "volume": ["volume", "inspect"]}
     return run(["docker", *cmd[kind], "--format", fmt, rid], check=False, timeout=30).stdout.strip()
 

@@ -27,9 +27,13 @@ def write_junit(path: str | Path, suites: dict[str, list[Case]]) -> None:
     root = ET.Element("testsuites")
     for lab, cases in suites.items():
         suite = ET.SubElement(
-            root, "testsuite", name=lab, tests=str(len(cases)),
+            root,
+            "testsuite",
+            name=lab,
+            tests=str(len(cases)),
             failures=str(sum(not c.passed and not c.skipped for c in cases)),
-            skipped=str(sum(c.skipped for c in cases)), time=f"{sum(c.seconds for c in cases):.2f}",
+            skipped=str(sum(c.skipped for c in cases)),
+            time=f"{sum(c.seconds for c in cases):.2f}",
         )
         for c in cases:
             case = ET.SubElement(suite, "testcase", classname=f"{lab}.{c.phase}", name=c.name, time=f"{c.seconds:.2f}")

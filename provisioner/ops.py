@@ -85,7 +85,8 @@ def _provision(ctx: Context, backend: Backend, state: dict[str, Any]) -> list[Ch
         run_id=ctx.run_id,
         definition=definition_hash(lab),
         created=state.get("created", now),
-        student=opts.student,
+        student=opts.student or state.get("student"),
+        student_params=opts.extra.get("params") or state.get("student_params"),
         expires=now + opts.ttl_seconds if opts.ttl_seconds else state.get("expires"),
     )
     try:

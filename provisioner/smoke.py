@@ -72,8 +72,14 @@ def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, rep
         return
     before = check(lab_id, [], INSTANCE, report)
     for ex in before:
-        run.add(Case(f"{ex.id} fails before solve", "exercise", not ex.passed,
-                     "" if not ex.passed else "every check passed before the solution was applied"))
+        run.add(
+            Case(
+                f"{ex.id} fails before solve",
+                "exercise",
+                not ex.passed,
+                "" if not ex.passed else "every check passed before the solution was applied",
+            )
+        )
     for ex in before:
         if cancel.is_set():
             raise KeyboardInterrupt
@@ -108,8 +114,7 @@ def _down(run: LabRun, lab_id: str, report: Reporter) -> None:
     _phase(run, "down", "down", lambda: down(lab_id, INSTANCE, report))
 
 
-def smoke(lab_ids: list[str], jobs: int, keep_on_failure: bool,
-          report_for: Callable[[str], Reporter]) -> list[LabRun]:
+def smoke(lab_ids: list[str], jobs: int, keep_on_failure: bool, report_for: Callable[[str], Reporter]) -> list[LabRun]:
     """Run labs with bounded parallelism; Ctrl-C stops new steps and lets every lab tear down."""
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:

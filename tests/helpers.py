@@ -31,13 +31,15 @@ def secrets(lab_id: str, instance: str = "default") -> dict[str, str]:
     return next(i["secrets"] for i in data["instances"] if i["instance"] == instance)
 
 
-def docker_leftovers(label: str = "org.lab.instance") -> list[str]:
+def docker_leftovers(*instances: str, lab_id: str = "dockerlab") -> list[str]:
+    """Resources of these instances of a test lab (default: all of the lab's). Other sandboxes may
+    share the engine, so tests name what they made."""
+    labels = [f"org.lab.instance={lab_id}/{i}" for i in instances] or [f"org.lab.lab={lab_id}"]
     found = []
-    for kind in (["ps", "-a"], ["network", "ls"], ["volume", "ls"]):
-        out = subprocess.run(
-            ["docker", *kind, "-q", "--filter", f"label={label}"], capture_output=True, text=True, check=True
-        ).stdout
-        found += out.split()
+    for label in labels:
+        for kind in (["ps", "-a"], ["network", "ls"], ["volume", "ls"]):
+            argv = ["docker", *kind, "-q", "--filter", f"label={label}"]
+            found += subprocess.run(argv, capture_output=True, text=True, check=True).stdout.split()
     return found
 
 

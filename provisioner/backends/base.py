@@ -150,7 +150,8 @@ def playbook_vars(ctx: Context) -> dict[str, Any]:
         "endpoints": state.get("endpoints") or {},
         "lab_dir": str(resolve(lab.id).parent),
         "lab_vars": dict(lab.provision.vars),
-        "student": ctx.options.student or "",
+        "student": state.get("student") or "",
+        "student_params": state.get("student_params") or {},
     }
 
 

@@ -28,8 +28,10 @@ class DockerBackend(TerraformBackend):
 
     def up_steps(self) -> list[Step]:
         steps = super().up_steps()
-        extra = [Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
-                 Step("images", "making sure the lab's images are built", self.build_images)]
+        extra = [
+            Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
+            Step("images", "making sure the lab's images are built", self.build_images),
+        ]
         return [steps[0], *extra, *steps[1:]]
 
     def down_steps(self) -> list[Step]:
@@ -42,13 +44,16 @@ class DockerBackend(TerraformBackend):
             for name, port in allocated.items():
                 if not ports.is_free(port):
                     owner = ports.owner_of(port) or "an unknown process"
-                    raise InfraError(f"port 127.0.0.1:{port} for {name!r} is taken by {owner}",
-                                     "stop that process, or run `lab down` then `lab up` to pick new ports")
+                    raise InfraError(
+                        f"port 127.0.0.1:{port} for {name!r} is taken by {owner}",
+                        "stop that process, or run `lab down` then `lab up` to pick new ports",
+                    )
         ctx.store.update(ports=allocated)
 
     def build_images(self, ctx: Context) -> None:
-        tags = {c.name: images.ensure(c.image, ctx.report.info)
-                for c in ctx.require_lab().sandbox.components if c.image}
+        tags = {
+            c.name: images.ensure(c.image, ctx.report.info) for c in ctx.require_lab().sandbox.components if c.image
+        }
         ctx.store.update(images=tags)
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
@@ -58,20 +63,34 @@ class DockerBackend(TerraformBackend):
             c.name: {
                 "image": state["images"][c.name],
                 "env": {k: render(v, values) for k, v in c.env.items()},
-                "ports": [{"name": p.name, "internal": p.port, "external": state["ports"][p.name],
-                           "scheme": p.scheme} for p in c.ports],
-                "volumes": list(c.volumes), "command": list(c.command or []), "memory_mb": c.memory_mb,
+                "ports": [
+                    {"name": p.name, "internal": p.port, "external": state["ports"][p.name], "scheme": p.scheme}
+                    for p in c.ports
+                ],
+                "volumes": list(c.volumes),
+                "command": list(c.command or []),
+                "memory_mb": c.memory_mb,
             }
-            for c in lab.sandbox.components if c.image
+            for c in lab.sandbox.components
+            if c.image
         }
-        labels = {f"org.lab.{k}": v for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id,
-                                                 "student": ctx.options.student or ""}.items()}
-        return {"name": ctx.ref.slug, "bind_address": "127.0.0.1", "containers": containers,
-                "labels": labels | {LABEL_INSTANCE: ctx.ref.key}}
+        labels = {
+            f"org.lab.{k}": v
+            for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id, "student": state.get("student") or ""}.items()
+        }
+        return {
+            "name": ctx.ref.slug,
+            "bind_address": "127.0.0.1",
+            "containers": containers,
+            "labels": labels | {LABEL_INSTANCE: ctx.ref.key},
+        }
 
     def connection(self, ctx: Context, host: str, hostvars: dict[str, Any]) -> dict[str, Any]:
-        return {"ansible_connection": "community.docker.docker", "ansible_host": hostvars["container"],
-                "ansible_python_interpreter": "/usr/bin/python3"}
+        return {
+            "ansible_connection": "community.docker.docker",
+            "ansible_host": hostvars["container"],
+            "ansible_python_interpreter": "/usr/bin/python3",
+        }
 
     def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
         return ["docker", "exec", container_name(ctx, host), *argv]
@@ -100,8 +119,11 @@ def labelled(kind: str, label: str) -> list[str]:
 
 def sweep_labelled(label: str) -> None:
     """Containers first (they hold networks and volumes), then networks, then volumes."""
-    for kind, rm in (("container", ["rm", "-f", "-v"]), ("network", ["network", "rm"]),
-                     ("volume", ["volume", "rm", "-f"])):
+    for kind, rm in (
+        ("container", ["rm", "-f", "-v"]),
+        ("network", ["network", "rm"]),
+        ("volume", ["volume", "rm", "-f"]),
+    ):
         ids = labelled(kind, label)
         if ids:
             run(["docker", *rm, *ids], timeout=120)

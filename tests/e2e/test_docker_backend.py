@@ -60,10 +60,10 @@ def test_two_instances_side_by_side_isolated_and_cleaned_up(lab_home: Path) -> N
         )
         assert reach.returncode != 0, f"a reached b at {target}"
     lab("down", "dockerlab", "-i", "a")
-    assert docker_leftovers("org.lab.instance=dockerlab/a") == []
-    assert docker_leftovers("org.lab.instance=dockerlab/b") != []
+    assert docker_leftovers("a") == []
+    assert docker_leftovers("b") != []
     lab("down", "dockerlab", "-i", "b")
-    assert docker_leftovers() == [] and state_leftovers(lab_home) == []
+    assert docker_leftovers("a", "b") == [] and state_leftovers(lab_home) == []
 
 
 def test_configuration_is_idempotent(lab_home: Path) -> None:
@@ -105,7 +105,7 @@ def test_a_taken_port_is_reported_with_its_owner(lab_home: Path) -> None:
         result = lab("up", "dockerlab", check=False)
     assert result.returncode == 3
     assert f"error: port 127.0.0.1:{port} for 'postgres' is taken by pid {os.getpid()}" in result.stderr
-    assert docker_leftovers() == []
+    assert docker_leftovers("default") == []
 
 
 def test_gc_removes_only_labelled_orphans(lab_home: Path) -> None:

@@ -23,8 +23,13 @@ def test_smoke_proves_checks_fail_before_and_pass_after(lab_home: Path, tmp_path
     [run] = json.loads(result.stdout)
     assert run["status"] == "passed"
     names = [c["name"] for c in run["cases"]]
-    assert names == ["up", "write-notes fails before solve", "solve write-notes",
-                     "write-notes passes after solve: notes exist", "down"]
+    assert names == [
+        "up",
+        "write-notes fails before solve",
+        "solve write-notes",
+        "write-notes passes after solve: notes exist",
+        "down",
+    ]
     suite = ET.parse(junit).getroot().find("testsuite")  # noqa: S314 - our own file
     assert suite is not None and suite.get("tests") == "5" and suite.get("failures") == "0"
     assert status() == [] and state_leftovers(lab_home) == []
@@ -40,8 +45,12 @@ def test_a_lab_on_an_unbuilt_backend_is_skipped_with_the_reason(lab_home: Path, 
 
 @pytest.mark.docker
 def test_sigint_mid_smoke_leaves_no_sandbox(lab_home: Path) -> None:
-    proc = subprocess.Popen([sys.executable, "-m", "provisioner", "smoke", "dockerlab", "testlab", "-j", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provisioner", "smoke", "dockerlab", "testlab", "-j", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     ledger = lab_home / "instances" / "dockerlab" / "smoke" / "ledger.jsonl"
     deadline = time.monotonic() + 120
     while not (ledger.exists() and '"step": "apply"' in ledger.read_text()) and time.monotonic() < deadline:
@@ -49,4 +58,4 @@ def test_sigint_mid_smoke_leaves_no_sandbox(lab_home: Path) -> None:
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
-    assert docker_leftovers() == [] and status() == [] and state_leftovers(lab_home) == []
+    assert docker_leftovers("smoke") == [] and status() == [] and state_leftovers(lab_home) == []

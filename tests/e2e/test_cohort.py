@@ -1,0 +1,90 @@
+"""Cohorts against the real engine on the docker test lab: isolation, resume, grades, hand-outs."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import docker_leftovers, lab, state_leftovers
+
+pytestmark = [pytest.mark.e2e, pytest.mark.docker]
+
+
+def write_roster(path: Path, ids: list[str]) -> Path:
+    path.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    return path
+
+
+def cohort_rows() -> dict[str, dict[str, object]]:
+    return {r["student"]: r for r in json.loads(lab("cohort", "status", "dockerlab", "--output", "json").stdout)}
+
+
+def test_cohort_isolated_graded_handed_out_and_removed(lab_home: Path, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", ["ann", "ben", "cy"])
+    lab("cohort", "up", "dockerlab", "--roster", str(roster), "-j", "3")
+    rows = cohort_rows()
+    assert sorted(rows) == ["ann", "ben", "cy"] and all(r["state"] == "ready" for r in rows.values())
+    # ann's container cannot open a connection to ben's PostgreSQL
+    probe = "import socket; socket.create_connection(('lab-dockerlab-ben-postgres', 5432), timeout=3)"
+    reach = subprocess.run(
+        ["docker", "exec", "lab-dockerlab-ann-redis", "python3", "-c", probe], capture_output=True, check=False
+    )
+    assert reach.returncode != 0
+    lab("cohort", "check", "dockerlab", "--out", str(tmp_path / "grades"))
+    with (tmp_path / "grades" / "grades.csv").open() as fh:
+        assert [r["student"] for r in csv.DictReader(fh)] == ["ann", "ben", "cy"]
+    lab("cohort", "handout", "dockerlab", "--out", str(tmp_path / "sheets"))
+    sheet = (tmp_path / "sheets" / "ann.md").read_text()
+    password = json.loads(lab("show", "dockerlab", "--secrets", "-o", "json").stdout)
+    ann = next(i for i in password["instances"] if i["instance"] == "ann")["secrets"]["postgres_password"]
+    assert ann in sheet and oct((tmp_path / "sheets" / "ann.md").stat().st_mode & 0o777) == "0o600"
+    # dropping cy from the roster: reported, removed only with --prune
+    write_roster(roster, ["ann", "ben"])
+    out = lab("cohort", "up", "dockerlab", "--roster", str(roster)).stdout
+    assert "cy: not on the roster any more" in out and "cy" in cohort_rows()
+    lab("cohort", "up", "dockerlab", "--roster", str(roster), "--prune")
+    assert sorted(cohort_rows()) == ["ann", "ben"]
+    lab("cohort", "down", "dockerlab")
+    assert docker_leftovers("ann", "ben", "cy") == [] and state_leftovers(lab_home) == []
+
+
+def test_killed_cohort_up_resumes_without_touching_finished_students(lab_home: Path, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", ["s1", "s2", "s3"])
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provisioner", "cohort", "up", "dockerlab", "--roster", str(roster), "-j", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        states = {r["student"]: r["state"] for r in cohort_rows().values()} if (lab_home / "instances").exists() else {}
+        if "ready" in states.values() and len(states) >= 2:
+            break
+        time.sleep(0.1)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    finished = {s: r for s, r in cohort_rows().items() if r["state"] == "ready"}
+    assert finished
+    before = {s: r["age_seconds"] for s, r in finished.items()}
+    out = lab("cohort", "up", "dockerlab", "--roster", str(roster), "--output", "json").stdout
+    outcome = {o["student"]: o["status"] for o in json.loads(out)["students"]}
+    assert all(outcome[s] == "skipped" for s in before) and set(outcome.values()) <= {"skipped", "ready"}
+    assert all(r["state"] == "ready" for r in cohort_rows().values()) and len(cohort_rows()) == 3
+    lab("cohort", "down", "dockerlab")
+    assert docker_leftovers("s1", "s2", "s3") == [] and state_leftovers(lab_home) == []
+
+
+def test_malformed_roster_creates_nothing(lab_home: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("student_id,name,email\na,A,a@x\na,B,b@x\n")
+    result = lab("cohort", "up", "dockerlab", "--roster", str(bad), check=False)
+    assert result.returncode == 2 and ":3: duplicate student_id 'a'" in result.stderr
+    assert docker_leftovers("a") == [] and not (lab_home / "instances").exists()
