@@ -130,10 +130,9 @@ def up(lab_id: str, instance: str, keep: bool, student: str | None, ttl: str | N
                 "endpoints": result.endpoints,
             }
         )
-    click.echo(
-        ("already up" if result.noop else "ready") + f" in {result.seconds:.1f}s: {result.lab} ({result.instance})"
-    )
-    click.echo(result.access.rstrip())
+    from .console import access_sheet
+
+    click.echo(access_sheet(result))
 
 
 @cli.command()

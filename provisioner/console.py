@@ -36,6 +36,26 @@ class ConsoleReporter:
             self.console.print(f"{self._stamp()}   {name}: done in {seconds:.1f}s")
 
 
+def access_sheet(result: Any) -> str:
+    """What a learner needs after `up`: endpoints, where the credentials are, what to do first."""
+    from . import catalog
+
+    lab = catalog.load(result.lab)
+    flag = "" if result.instance == "default" else f" --instance {result.instance}"
+    verb = "already up" if result.noop else "ready"
+    lines = [f"{verb} in {result.seconds:.1f}s: {lab.title} ({result.lab}, instance {result.instance})", ""]
+    lines += [result.access.rstrip(), "", "Endpoints:"]
+    lines += [f"  {name:<14} {url}" for name, url in result.endpoints.items()]
+    if lab.sandbox.secrets:
+        lines.append(f"Credentials:  lab show {result.lab}{flag} --secrets")
+    if lab.exercises:
+        first = lab.exercises[0]
+        lines += ["", f"First exercise: {first.title}  (instructions: lab show {result.lab})",
+                  f"When done:      lab check {result.lab} {first.id}{flag}"]
+    lines.append(f"Finished:       lab down {result.lab}{flag}")
+    return "\n".join(lines)
+
+
 def render_lab(data: dict[str, Any]) -> str:
     """Title, sandbox, exercises with instructions, and instances, as readable text."""
     sandbox = data["sandbox"]
