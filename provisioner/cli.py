@@ -318,19 +318,24 @@ def images_build(lab_ids: tuple[str, ...]) -> None:
 @cli.command()
 @click.option("--yes", is_flag=True, help="remove what is found (default: only list it)")
 @click.option("--expired", is_flag=True, help="also tear down instances whose --ttl has run out")
+@click.option("--images", "old_images", is_flag=True, help="also superseded lab images (content changed)")
 @OUTPUT
-def gc(yes: bool, expired: bool, output: str) -> None:
+def gc(yes: bool, expired: bool, old_images: bool, output: str) -> None:
     """List (and with --yes remove) labelled resources whose instance no longer exists."""
     from . import gc as collector
     from .ops import down as do_down
 
     found, old = collector.orphans(), collector.expired() if expired else []
+    stale = collector.stale_images() if old_images else []
     if yes:
         for row in old:
             do_down(row["lab"], row["instance"], reporter(output))
         collector.remove(found)
+        collector.remove_images(stale)
     if output == "json":
-        return emit_json({"orphans": found, "expired": old, "removed": yes})
+        return emit_json({"orphans": found, "expired": old, "stale_images": stale, "removed": yes})
+    for ref in stale:
+        click.echo(f"image      {ref}")
     for item in found:
         click.echo(f"{item['kind']:<10} {item['id'][:20]:<20} instance {item['instance'] or '?'}")
     for row in old:

@@ -50,8 +50,11 @@ def access_sheet(result: Any) -> str:
         lines.append(f"Credentials:  lab show {result.lab}{flag} --secrets")
     if lab.exercises:
         first = lab.exercises[0]
-        lines += ["", f"First exercise: {first.title}  (instructions: lab show {result.lab})",
-                  f"When done:      lab check {result.lab} {first.id}{flag}"]
+        lines += [
+            "",
+            f"First exercise: {first.title}  (instructions: lab show {result.lab})",
+            f"When done:      lab check {result.lab} {first.id}{flag}",
+        ]
     lines.append(f"Finished:       lab down {result.lab}{flag}")
     return "\n".join(lines)
 

@@ -5,18 +5,18 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .backends.docker import LABEL_INSTANCE, labelled
+from .backends.docker import LABEL_INSTANCE, home_label, labelled
 from .proc import run
 from .state import Store, all_instances
 
 
 def orphans() -> list[dict[str, str]]:
-    """Resources labelled by this tool whose instance has no state; unlabelled ones are never listed."""
+    """Resources this state root labelled whose instance has no state; nothing else is ever listed."""
     known = {ref.key for ref in all_instances()}
     found = []
     for kind in ("container", "network", "volume"):
         # The instance label, not the tool label: images carry org.lab.tool, and containers inherit it.
-        for rid in labelled(kind, LABEL_INSTANCE):
+        for rid in labelled(kind, LABEL_INSTANCE, home_label()):
             owner = _label(kind, rid)
             if owner not in known:
                 found.append({"kind": kind, "id": rid, "instance": owner})
@@ -48,3 +48,29 @@ def expired(now: float | None = None) -> list[dict[str, Any]]:
         if expires and expires < now:
             rows.append({"lab": ref.lab, "instance": ref.instance, "expired_seconds_ago": round(now - expires)})
     return rows
+
+
+def stale_images() -> list[str]:
+    """lab/<name>:<hash> images whose hash no longer matches images/<name>/ (superseded builds)."""
+    from . import images
+
+    out = run(
+        ["docker", "images", "--filter", "label=org.lab.image", "--format", "{{.Repository}}:{{.Tag}}"], timeout=60
+    ).stdout.split()
+    current = {}
+    stale = []
+    for ref in out:
+        name = ref.split("/", 1)[-1].split(":", 1)[0]
+        if name not in current:
+            try:
+                current[name] = images.tag_for(name)
+            except Exception:  # the folder is gone: every build of it is stale
+                current[name] = ""
+        if ref != current[name]:
+            stale.append(ref)
+    return stale
+
+
+def remove_images(refs: list[str]) -> None:
+    if refs:
+        run(["docker", "rmi", *refs], check=False, timeout=300)

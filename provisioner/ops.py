@@ -103,7 +103,8 @@ def _provision(ctx: Context, backend: Backend, state: dict[str, Any]) -> list[Ch
         ctx.store.update(status="failed", error=redact.redact(str(getattr(exc, "message", exc)) or type(exc).__name__))
         if isinstance(exc, LabError):
             exc.diagnostics = _diagnose(ctx)
-        if not opts.keep:
+        # Clean up only what this run created: a sandbox that was ready holds the learner's work.
+        if not opts.keep and state.get("status") != "ready":
             _teardown_after_failure(ctx, backend)
         raise
     ctx.store.update(status="ready", ready_at=time.time(), error=None)

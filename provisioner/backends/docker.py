@@ -14,6 +14,16 @@ from ..proc import run
 from .base import TerraformBackend
 
 LABEL_INSTANCE = "org.lab.instance"
+LABEL_HOME = "org.lab.home"
+
+
+def home_label() -> str:
+    """Which state root made a resource: gc and sweep never touch another LAB_HOME's sandboxes."""
+    import hashlib
+
+    from .. import paths
+
+    return f"{LABEL_HOME}={hashlib.sha256(str(paths.lab_home().resolve()).encode()).hexdigest()[:12]}"
 
 
 def container_name(ctx: Context, component: str) -> str:
@@ -82,7 +92,7 @@ class DockerBackend(TerraformBackend):
             "name": ctx.ref.slug,
             "bind_address": "127.0.0.1",
             "containers": containers,
-            "labels": labels | {LABEL_INSTANCE: ctx.ref.key},
+            "labels": labels | {LABEL_INSTANCE: ctx.ref.key, LABEL_HOME: home_label().split("=", 1)[1]},
         }
 
     def connection(self, ctx: Context, host: str, hostvars: dict[str, Any]) -> dict[str, Any]:
@@ -96,7 +106,7 @@ class DockerBackend(TerraformBackend):
         return ["docker", "exec", container_name(ctx, host), *argv]
 
     def sweep(self, ctx: Context) -> None:
-        sweep_labelled(f"{LABEL_INSTANCE}={ctx.ref.key}")
+        sweep_labelled(f"{LABEL_INSTANCE}={ctx.ref.key}", home_label())
 
 
 def engine_running() -> str:
@@ -109,21 +119,21 @@ def engine_running() -> str:
     return result.stdout.strip()
 
 
-def labelled(kind: str, label: str) -> list[str]:
-    """IDs of containers, networks or volumes carrying label (key=value); never anything else."""
+def labelled(kind: str, *labels: str) -> list[str]:
+    """IDs of containers, networks or volumes carrying every label (key or key=value); nothing else."""
     listing = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}[kind]
     fmt = "{{.Name}}" if kind == "volume" else "{{.ID}}"
-    out = run(["docker", *listing, "--filter", f"label={label}", "--format", fmt], timeout=60).stdout
-    return out.split()
+    filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
+    return run(["docker", *listing, *filters, "--format", fmt], timeout=60).stdout.split()
 
 
-def sweep_labelled(label: str) -> None:
+def sweep_labelled(*labels: str) -> None:
     """Containers first (they hold networks and volumes), then networks, then volumes."""
     for kind, rm in (
         ("container", ["rm", "-f", "-v"]),
         ("network", ["network", "rm"]),
         ("volume", ["volume", "rm", "-f"]),
     ):
-        ids = labelled(kind, label)
+        ids = labelled(kind, *labels)
         if ids:
             run(["docker", *rm, *ids], timeout=120)

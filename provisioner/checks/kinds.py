@@ -23,9 +23,14 @@ def _short(text: str, limit: int = 160) -> str:
 
 def _exec(env: CheckEnv, host: str | None, argv: list[str], timeout: float) -> tuple[int, str]:
     argv = [render(a, env.values) for a in argv]
+    if host:  # killing the local `docker exec`/`ssh` client would leave the process running in the sandbox
+        argv = ["timeout", "--kill-after=2", f"{timeout:g}", *argv]
     full = env.exec_argv(host, argv) if host else argv
-    result = env.run(full, check=False, timeout=timeout)
-    return result.returncode, (result.stdout or "") + (result.stderr_tail or "")
+    result = env.run(full, check=False, timeout=timeout + 5 if host else timeout)
+    out = (result.stdout or "") + (result.stderr_tail or "")
+    if result.returncode in (124, 137, -9):
+        out = f"timed out after {timeout:g} s; {out}"
+    return result.returncode, out
 
 
 def command(spec: model.CommandCheck, timeout: float, env: CheckEnv) -> Outcome:

@@ -100,3 +100,17 @@ def _wait_for_ledger(folder: Path, step: str, timeout: float = 60) -> None:
             return
         time.sleep(0.02)
     raise AssertionError(f"step {step} never started in {folder}")
+
+
+def test_a_failed_up_of_a_ready_sandbox_keeps_the_learners_work(lab_copy: Path, lab_home: Path) -> None:
+    lab("up", "testlab")
+    workspace = Path(status()[0]["endpoints"]["workspace"].removeprefix("file://"))
+    (workspace / "notes.md").write_text("# Notes\nmy work\n")
+    text = (lab_copy / "lab.yaml").read_text().replace('content: "^greeting = hello$"', 'content: "^never$"')
+    (lab_copy / "lab.yaml").write_text(text.replace("      retry: 30\n", ""))
+    result = lab("up", "testlab", check=False)
+    assert result.returncode == 3 and "sandbox not ready: config file written" in result.stderr
+    assert (workspace / "notes.md").read_text() == "# Notes\nmy work\n"
+    assert status()[0]["state"] == "failed"
+    lab("down", "testlab")
+    assert not workspace.exists()

@@ -138,6 +138,8 @@ def test_gc_removes_only_labelled_orphans(lab_home: Path) -> None:
         names = subprocess.run(
             ["docker", "ps", "-a", "--format", "{{.Names}}"], capture_output=True, text=True, check=True
         ).stdout.split()
-        assert "lab-ghost" not in names and "not-ours" in names
+        assert "lab-ghost" not in names and "not-ours" in names and "lab-other-home" in names
     finally:
-        subprocess.run(["docker", "rm", "-f", "lab-ghost", "not-ours"], capture_output=True, check=False)
+        subprocess.run(
+            ["docker", "rm", "-f", "lab-ghost", "not-ours", "lab-other-home"], capture_output=True, check=False
+        )

@@ -32,7 +32,7 @@ def test_command_inside_a_host_uses_exec_argv_and_says_what_it_saw() -> None:
     run = fake_run(0, "hello world")
     env = CheckEnv({"x": "world"}, lambda host, argv: ["docker", "exec", host, *argv], run)
     ok = run_check(check(command={"argv": ["echo", "{{ x }}"], "host": "box", "stdout": "hello"}), env)
-    assert ok.passed and run.calls == [["docker", "exec", "box", "echo", "world"]]
+    assert ok.passed and run.calls == [["docker", "exec", "box", "timeout", "--kill-after=2", "2", "echo", "world"]]
     bad = run_check(check(command={"argv": ["true"], "stdout": "^nope$"}), CheckEnv({}, run=fake_run(0, "out")))
     assert not bad.passed and bad.message == "expected exit 0 and output matching /^nope$/; seen exit 0, output 'out'"
 
@@ -53,7 +53,8 @@ def test_sql_check_builds_psql_argv_and_compares() -> None:
     env = CheckEnv({}, lambda host, argv: ["docker", "exec", host, *argv], run)
     result = run_check(check(sql={"host": "pg", "query": "select 42", "equals": "42", "database": "mlops"}), env)
     assert result.passed
-    assert run.calls[0][:3] == ["docker", "exec", "pg"] and run.calls[0][-2:] == ["-c", "select 42"]
+    assert run.calls[0][:6] == ["docker", "exec", "pg", "timeout", "--kill-after=2", "2"]
+    assert run.calls[0][-2:] == ["-c", "select 42"]
     assert "mlops" in run.calls[0]
 
 
