@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from . import TOOL, __version__, paths
@@ -43,12 +46,29 @@ def tag_for(name: str) -> str:
     return f"lab/{name}:{content_hash(folder, base_id())}"
 
 
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One build at a time on this machine, whatever the LAB_HOME: parallel smoke runs and cohorts
+    would otherwise build the same tag twice, and two builds on a laptop only slow each other."""
+    with (Path(tempfile.gettempdir()) / "lab-image-build.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
 def ensure(name: str, progress: Progress) -> str:
     """Build images/<name> unless an image with the same content hash exists; returns its tag."""
-    ensure_base(progress)
-    tag = tag_for(name)
-    if exists(tag):
+    if exists(BASE) and exists(tag := tag_for(name)):
         return tag
+    with _build_lock():
+        ensure_base(progress)
+        tag = tag_for(name)
+        if exists(tag):  # built by another process while we waited
+            return tag
+        _build(name, tag, progress)
+    return tag
+
+
+def _build(name: str, tag: str, progress: Progress) -> None:
     progress(f"building {tag}")
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
     run(
@@ -57,7 +77,6 @@ def ensure(name: str, progress: Progress) -> str:
         on_line=lambda line: _build_line(line, progress),
         on_stderr=progress,
     )
-    return tag
 
 
 def _build_env() -> dict[str, str]:
