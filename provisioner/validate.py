@@ -51,11 +51,7 @@ def cross_references(lab: Lab, folder: Path) -> list[str]:
         problems.append("sandbox.components: component names must be unique")
     if len(set(endpoints)) != len(endpoints):
         problems.append("sandbox.components: port (endpoint) names must be unique")
-    if not (paths.TERRAFORM_DIR / lab.provision.terraform).is_dir():
-        problems.append(f"provision.terraform: no module terraform/{lab.provision.terraform}")
-    for i, book in enumerate(lab.provision.playbooks):
-        if not (paths.ANSIBLE_DIR / book).is_file():
-            problems.append(f"provision.playbooks[{i}]: no file ansible/{book}")
+    problems += _provision_files(lab)
     problems += _check_refs("checks", lab.checks, hosts, set(endpoints))
     for i, ex in enumerate(lab.exercises):
         problems += _check_refs(f"exercises[{i}].checks", ex.checks, hosts, set(endpoints))
@@ -66,6 +62,21 @@ def cross_references(lab: Lab, folder: Path) -> list[str]:
     ids = [ex.id for ex in lab.exercises]
     if len(set(ids)) != len(ids):
         problems.append("exercises: ids must be unique")
+    return problems
+
+
+def _provision_files(lab: Lab) -> list[str]:
+    """A lab on a planned backend is a valid definition; its module and playbooks come with it."""
+    from .backends import is_built
+
+    if not is_built(lab.sandbox.backend):
+        return []
+    problems = []
+    if not (paths.TERRAFORM_DIR / lab.provision.terraform).is_dir():
+        problems.append(f"provision.terraform: no module terraform/{lab.provision.terraform}")
+    for i, book in enumerate(lab.provision.playbooks):
+        if not (paths.ANSIBLE_DIR / book).is_file():
+            problems.append(f"provision.playbooks[{i}]: no file ansible/{book}")
     return problems
 
 

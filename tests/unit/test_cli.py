@@ -107,3 +107,9 @@ def test_unexpected_error_is_one_line_unless_debug(
 
 def test_committed_schema_is_current() -> None:
     assert lab("schema", "--check").returncode == 0
+
+
+def test_up_on_a_planned_backend_says_which_and_exits_3() -> None:
+    result = lab("up", "mod-006")
+    assert result.returncode == 3
+    assert result.stderr.startswith("error: backend 'kind' is not available: kind clusters are planned (issue #4)")
