@@ -8,7 +8,7 @@ from typing import Any
 
 from .. import TOOL, images, ports
 from ..checks.runner import render
-from ..errors import InfraError
+from ..errors import InfraError, LabError
 from ..lifecycle import Context, Step
 from ..proc import run
 from .base import TerraformBackend
@@ -35,6 +35,8 @@ class DockerBackend(TerraformBackend):
 
     def preflight(self, ctx: Context) -> None:
         engine_running()
+        if not (self.workdir(ctx) / "terraform.tfstate").exists():
+            refuse_foreign(ctx.ref.key)
 
     def up_steps(self) -> list[Step]:
         steps = super().up_steps()
@@ -61,10 +63,23 @@ class DockerBackend(TerraformBackend):
         ctx.store.update(ports=allocated)
 
     def build_images(self, ctx: Context) -> None:
-        tags = {
-            c.name: images.ensure(c.image, ctx.report.info) for c in ctx.require_lab().sandbox.components if c.image
-        }
-        ctx.store.update(images=tags)
+        """An optional component whose image has no Dockerfile here, or fails to build (e.g. it
+        needs an upstream download), is left out with the reason in state["unavailable"]."""
+        tags, unavailable = {}, {}
+        for c in ctx.require_lab().sandbox.components:
+            if not c.image:
+                continue
+            try:
+                tags[c.name] = images.ensure(c.image, ctx.report.info)
+            except LabError as exc:
+                if not c.optional:
+                    raise
+                unavailable[c.name] = f"{exc.message} (optional: the sandbox runs without it)"
+                ctx.report.info(f"optional component {c.name} is unavailable: {unavailable[c.name]}")
+        ctx.store.update(images=tags, unavailable=unavailable)
+
+    def unavailable_components(self, ctx: Context) -> dict[str, str]:
+        return dict(ctx.store.read().get("unavailable") or {})
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
         lab, state = ctx.require_lab(), ctx.store.read()
@@ -82,7 +97,7 @@ class DockerBackend(TerraformBackend):
                 "memory_mb": c.memory_mb,
             }
             for c in lab.sandbox.components
-            if c.image
+            if c.image and c.name in state["images"]
         }
         labels = {
             f"org.lab.{k}": v
@@ -125,6 +140,22 @@ def labelled(kind: str, *labels: str) -> list[str]:
     fmt = "{{.Name}}" if kind == "volume" else "{{.ID}}"
     filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
     return run(["docker", *listing, *filters, "--format", fmt], timeout=60).stdout.split()
+
+
+def refuse_foreign(key: str) -> None:
+    """Names come from lab and instance only, and Docker hands back an existing volume of the same
+    name: a second state root making the same instance would adopt, then delete, another's data."""
+    mine = home_label().split("=", 1)[1]
+    listing = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}
+    for kind, argv in listing.items():
+        fmt = '{{.Label "' + LABEL_HOME + '"}}'
+        homes = run(["docker", *argv, "--filter", f"label={LABEL_INSTANCE}={key}", "--format", fmt], timeout=60)
+        if any(home != mine for home in homes.stdout.split("\n") if homes.stdout.strip()):
+            raise InfraError(
+                f"{key} already exists on this Docker engine, made from another state root (LAB_HOME): "
+                f"a {kind} carries its labels",
+                "use another --instance, or run `lab down` for it with that LAB_HOME",
+            )
 
 
 def sweep_labelled(*labels: str) -> None:

@@ -108,29 +108,16 @@ def test_a_taken_port_is_reported_with_its_owner(lab_home: Path) -> None:
     assert docker_leftovers("default") == []
 
 
-def test_gc_removes_only_labelled_orphans(lab_home: Path) -> None:
-    image = "lab/debian:bookworm"
-    subprocess.run(
-        [
-            "docker",
-            "run",
-            "-d",
-            "--name",
-            "lab-ghost",
-            "--label",
-            "org.lab.tool=lab",
-            "--label",
-            "org.lab.instance=ghost/x",
-            image,
-            "sleep",
-            "300",
-        ],
-        check=True,
-        capture_output=True,
-    )
-    subprocess.run(
-        ["docker", "run", "-d", "--name", "not-ours", image, "sleep", "300"], check=True, capture_output=True
-    )
+def test_gc_removes_only_this_state_roots_labelled_orphans(lab_home: Path) -> None:
+    from provisioner.backends.docker import home_label
+
+    def container(name: str, *labels: str) -> None:
+        argv = ["docker", "run", "-d", "--name", name, *[a for label in labels for a in ("--label", label)]]
+        subprocess.run([*argv, "lab/debian:bookworm", "sleep", "300"], check=True, capture_output=True)
+
+    container("lab-ghost", "org.lab.instance=ghost/x", home_label())
+    container("lab-other-home", "org.lab.instance=ghost/x", "org.lab.home=000000000000")  # not ours
+    container("not-ours")
     try:
         listed = json.loads(lab("gc", "--output", "json").stdout)
         assert [o["instance"] for o in listed["orphans"]] == ["ghost/x"]
@@ -143,3 +130,18 @@ def test_gc_removes_only_labelled_orphans(lab_home: Path) -> None:
         subprocess.run(
             ["docker", "rm", "-f", "lab-ghost", "not-ours", "lab-other-home"], capture_output=True, check=False
         )
+
+
+def test_the_same_instance_from_another_state_root_is_refused(lab_home: Path, tmp_path: Path) -> None:
+    lab("up", "dockerlab", "-i", "twin")
+    other = os.environ | {"LAB_HOME": str(tmp_path / "other-home")}
+    result = lab("up", "dockerlab", "-i", "twin", check=False, env=other)
+    assert result.returncode == 3 and "made from another state root (LAB_HOME)" in result.stderr
+    rows = psql(
+        endpoints("dockerlab", "twin")["postgres"],
+        secrets("dockerlab", "twin")["postgres_password"],
+        "SELECT count(*) FROM greetings",
+    )
+    assert rows == "3\n"  # the first sandbox and its data are untouched
+    lab("down", "dockerlab", "-i", "twin")
+    assert docker_leftovers("twin") == []
