@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Build the seeded bare repository of labs/mod-003, deterministically (fixed author, committer
+# and dates, so every instance has the same commit ids).
+#
+#   build-repo.sh /srv/git/mlops.git        (run as the `git` user on the git-server component)
+#
+# Result (all commit subjects carry a ticket id "MLOPS-<n>: ..." except feature/no-ticket):
+#   main                 MLOPS-101, MLOPS-102, MLOPS-104 (timeout 10 -> 30), MLOPS-106
+#   feature/retry-logic  from MLOPS-102: MLOPS-105 (MAX_RETRIES 1 -> 5, adds RETRY_BACKOFF_SECONDS)
+#                        -> conflicts with main in src/pipeline/config.py
+#   feature/docs         from MLOPS-102: MLOPS-107 (docs/stages.md), behind main -> to rebase
+#   feature/with-ticket  from main: MLOPS-110 (used by the hook check: must be accepted)
+#   feature/no-ticket    from main: "quick fix" (used by the hook check: must be rejected)
+#   tag v0.1.0           on MLOPS-102
+# The repository is not --shared, so non-fast-forward pushes are allowed until the learner
+# changes that (exercise protect-main). Refuses to overwrite an existing repository.
+set -euo pipefail
+
+target=${1:?usage: build-repo.sh /path/to/mlops.git}
+[[ -e $target ]] && { echo "build-repo.sh: $target exists, leaving it alone" >&2; exit 0; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GIT_AUTHOR_NAME="Dana Data" GIT_AUTHOR_EMAIL="dana@mlops.example"
+export GIT_COMMITTER_NAME="Dana Data" GIT_COMMITTER_EMAIL="dana@mlops.example"
+export GIT_CONFIG_NOSYSTEM=1 HOME=$work
+n=0
+commit() {  # commit "subject"
+    n=$((n + 1))
+    export GIT_AUTHOR_DATE="2024-03-0$((n % 9 + 1))T10:00:00+00:00" GIT_COMMITTER_DATE="2024-03-0$((n % 9 + 1))T10:00:00+00:00"
+    git add -A
+    git commit -q -m "$1"
+}
+
+cd "$work"
+git init -q -b main repo
+cd repo
+
+mkdir -p src/pipeline
+cat > README.md <<'TXT'
+# mlops pipeline
+
+Batch training pipeline of the fraud model.
+
+    python -m pipeline.train --config configs/train.toml
+
+Every commit message starts with a ticket id, e.g. `MLOPS-123: add feature X`.
+TXT
+printf '__pycache__/\n*.pyc\n.venv/\n' > .gitignore
+printf '"""Training pipeline of the fraud model."""\n' > src/pipeline/__init__.py
+cat > src/pipeline/config.py <<'TXT'
+"""Pipeline settings."""
+
+BATCH_SIZE = 64
+MAX_RETRIES = 1
+TIMEOUT_SECONDS = 10
+FEATURE_STORE_URL = "http://feature-store:8080"
+TXT
+cat > src/pipeline/train.py <<'TXT'
+"""Train the model."""
+
+from pipeline import config
+
+
+def main() -> None:
+    print(f"training with batch size {config.BATCH_SIZE}")
+
+
+if __name__ == "__main__":
+    main()
+TXT
+commit "MLOPS-101: pipeline skeleton"
+
+cat > src/pipeline/data.py <<'TXT'
+"""Load training data from the feature store."""
+
+from pipeline import config
+
+
+def load(table: str) -> list[dict]:
+    print(f"loading {table} from {config.FEATURE_STORE_URL} (timeout {config.TIMEOUT_SECONDS}s)")
+    return []
+TXT
+commit "MLOPS-102: load data from the feature store"
+git tag -a v0.1.0 -m "first release"
+
+git switch -q -c feature/retry-logic
+cat > src/pipeline/config.py <<'TXT'
+"""Pipeline settings."""
+
+BATCH_SIZE = 64
+MAX_RETRIES = 5
+TIMEOUT_SECONDS = 10
+RETRY_BACKOFF_SECONDS = 2
+FEATURE_STORE_URL = "http://feature-store:8080"
+TXT
+cat > src/pipeline/retry.py <<'TXT'
+"""Retry transient errors with a fixed backoff."""
+
+import time
+
+from pipeline import config
+
+
+def with_retries(fn):
+    for attempt in range(config.MAX_RETRIES):
+        try:
+            return fn()
+        except ConnectionError:
+            time.sleep(config.RETRY_BACKOFF_SECONDS * (attempt + 1))
+    return fn()
+TXT
+commit "MLOPS-105: retry transient feature-store errors"
+
+git switch -q -c feature/docs v0.1.0
+mkdir -p docs
+cat > docs/stages.md <<'TXT'
+# Pipeline stages
+
+1. load: read the training table from the feature store
+2. train: fit the model
+3. evaluate: compare with the production model
+TXT
+commit "MLOPS-107: document the pipeline stages"
+
+git switch -q main
+sed -i 's/^TIMEOUT_SECONDS = 10$/TIMEOUT_SECONDS = 30/' src/pipeline/config.py
+commit "MLOPS-104: raise the timeout for the slow feature store"
+cat > src/pipeline/train.py <<'TXT'
+"""Train the model."""
+
+import time
+
+from pipeline import config
+
+
+def main() -> None:
+    started = time.monotonic()
+    print(f"training with batch size {config.BATCH_SIZE}")
+    print(f"training took {time.monotonic() - started:.1f}s")
+
+
+if __name__ == "__main__":
+    main()
+TXT
+commit "MLOPS-106: log the training duration"
+
+git switch -q -c feature/with-ticket
+printf '"""Schema of the training table."""\n\nCOLUMNS = ["amount", "country", "label"]\n' > src/pipeline/schema.py
+commit "MLOPS-110: add the training table schema"
+
+git switch -q -c feature/no-ticket main
+printf '\nQuestions: #mlops on chat.\n' >> README.md
+commit "quick fix"
+
+git switch -q main
+git clone -q --bare "$work/repo" "$target"
+git -C "$target" remote remove origin 2>/dev/null || true
+git -C "$target" config receive.denyNonFastForwards false
+echo "build-repo.sh: built $target ($(git -C "$target" rev-parse --short main) on main)"

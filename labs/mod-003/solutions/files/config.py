@@ -1,0 +1,7 @@
+"""Pipeline settings."""
+
+BATCH_SIZE = 64
+MAX_RETRIES = 5
+TIMEOUT_SECONDS = 30
+RETRY_BACKOFF_SECONDS = 2
+FEATURE_STORE_URL = "http://feature-store:8080"

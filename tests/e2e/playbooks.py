@@ -1,0 +1,26 @@
+"""Run a lab's provisioning playbooks again against a running instance (end-to-end tests)."""
+
+from __future__ import annotations
+
+
+def changes_on_second_run(lab_id: str, instance: str = "default") -> dict[str, int]:
+    """Each playbook of `provision.playbooks` -> tasks it changed, run as `lab up` runs it."""
+    from provisioner import backends
+    from provisioner.ansible import changed_count, run_playbook
+    from provisioner.backends.base import playbook_vars
+    from provisioner.catalog import load
+    from provisioner.lifecycle import Context
+    from provisioner.paths import ANSIBLE_DIR
+    from provisioner.state import InstanceRef, Store
+
+    lab = load(lab_id)
+    ref = InstanceRef(lab_id, instance)
+    ctx = Context(ref, Store(ref), lab)
+    backend = backends.get(lab.sandbox.backend)
+    inventory = backend.inventory(ctx)  # type: ignore[attr-defined]
+    return {
+        book: changed_count(
+            run_playbook(ANSIBLE_DIR / book, inventory, ctx.store.path("ansible"), extravars=playbook_vars(ctx))
+        )
+        for book in lab.provision.playbooks
+    }
