@@ -34,6 +34,7 @@ def secrets(lab_id: str, instance: str = "default") -> dict[str, str]:
 def docker_leftovers(*instances: str, lab_id: str = "dockerlab") -> list[str]:
     """Resources of these instances of a test lab (default: all of the lab's). Other sandboxes may
     share the engine, so tests name what they made."""
+    assert not any("=" in i or "/" in i for i in instances), "pass instance names, not labels"
     labels = [f"org.lab.instance={lab_id}/{i}" for i in instances] or [f"org.lab.lab={lab_id}"]
     found = []
     for label in labels:

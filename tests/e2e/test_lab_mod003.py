@@ -58,5 +58,5 @@ def test_key_only_git_over_ssh_then_nothing_left(lab_home: Path, tmp_path: Path)
         assert changes_on_second_run(LAB, INSTANCE) == {"mod-003.yml": 0}
     finally:
         lab("down", LAB, "-i", INSTANCE)
-    assert docker_leftovers(f"org.lab.instance={LAB}/{INSTANCE}") == []
+    assert docker_leftovers(INSTANCE, lab_id=LAB) == []
     assert state_leftovers(lab_home) == []

@@ -75,5 +75,5 @@ def test_seeded_rows_from_the_host_with_instance_credentials_then_nothing_left(l
         assert changes_on_second_run(LAB, INSTANCE) == {"mod-008.yml": 0}
     finally:
         lab("down", LAB, "-i", INSTANCE)
-    assert docker_leftovers(f"org.lab.instance={LAB}/{INSTANCE}") == []
+    assert docker_leftovers(INSTANCE, lab_id=LAB) == []
     assert state_leftovers(lab_home) == []
