@@ -1,0 +1,1 @@
+"""Client library and operations tooling of the model API."""
