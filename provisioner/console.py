@@ -46,6 +46,8 @@ def access_sheet(result: Any) -> str:
     lines = [f"{verb} in {result.seconds:.1f}s: {lab.title} ({result.lab}, instance {result.instance})", ""]
     lines += [result.access.rstrip(), "", "Endpoints:"]
     lines += [f"  {name:<14} {url}" for name, url in result.endpoints.items()]
+    for name, why in (getattr(result, "unavailable", None) or {}).items():
+        lines.append(f"Unavailable:  {name} ({why})")
     if lab.sandbox.secrets:
         lines.append(f"Credentials:  lab show {result.lab}{flag} --secrets")
     if lab.exercises:

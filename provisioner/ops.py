@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from .backends.base import Backend
 from .checks.runner import CheckEnv, CheckResult, render, run_checks
 from .errors import InfraError, LabError
 from .lifecycle import Context, Options, run_steps
-from .model import Lab
+from .model import Check, Lab
 from .report import Reporter, Silent
 from .state import InstanceRef, Store, check_instance_name
 
@@ -26,6 +27,7 @@ class UpResult:
     noop: bool
     seconds: float
     checks: list[CheckResult] = field(default_factory=list)
+    unavailable: dict[str, str] = field(default_factory=dict)  # optional component -> why
 
 
 def instance_ref(lab_id: str, instance: str) -> InstanceRef:
@@ -49,9 +51,43 @@ def check_env(ctx: Context, backend: Backend) -> CheckEnv:
 
 
 def readiness(ctx: Context, backend: Backend, retry: bool = True) -> list[CheckResult]:
+    """Run the readiness checks. A check on an optional component that is unavailable here (the
+    backend says which and why) is not run: it is reported failed, seen "unavailable: <reason>",
+    marked extra["unavailable"] = component, and does not fail `up` or `verify` (see blocking)."""
     lab = ctx.require_lab()
     checks = lab.checks if retry else [c.model_copy(update={"retry": 0}) for c in lab.checks]
-    return run_checks(checks, check_env(ctx, backend), on_retry=ctx.report.info)
+    env, unavailable = check_env(ctx, backend), backend.unavailable_components(ctx)
+    results = []
+    for check in checks:
+        component = _unavailable_component(lab, check, unavailable)
+        if component is None:
+            results += run_checks([check], env, on_retry=ctx.report.info)
+            continue
+        seen = f"unavailable: {unavailable[component]}"
+        expected = f"optional component {component} to be available"
+        results.append(CheckResult(check.name, check.kind, False, expected, seen, 0.0, 0, {"unavailable": component}))
+    return results
+
+
+def _unavailable_component(lab: Lab, check: Check, unavailable: dict[str, str]) -> str | None:
+    """The unavailable component a check needs: as its host, its endpoint, or named in a template."""
+    spec, text = check.spec, check.spec.model_dump_json()
+    for c in lab.sandbox.components:
+        if c.name not in unavailable:
+            continue
+        ports = [p.name for p in c.ports]
+        named = [rf"endpoints(\.{re.escape(p)}(?![\w-])|\[\\?['\"]{re.escape(p)}\\?['\"]\])" for p in ports]
+        named.append(rf"hosts(\.{re.escape(c.name)}(?![\w-])|\[\\?['\"]{re.escape(c.name)}\\?['\"]\])")
+        if getattr(spec, "host", None) == c.name or getattr(spec, "endpoint", None) in ports:
+            return c.name
+        if any(re.search(pattern, text) for pattern in named):
+            return c.name
+    return None
+
+
+def blocking(results: list[CheckResult]) -> list[CheckResult]:
+    """Failed checks that count: not those of an unavailable optional component."""
+    return [r for r in results if not r.passed and not r.extra.get("unavailable")]
 
 
 def up(
@@ -68,7 +104,7 @@ def up(
         state = store.read()
         if state.get("status") == "ready" and state.get("definition") == definition_hash(lab):
             results = readiness(ctx, backend, retry=False)
-            if all(r.passed for r in results):
+            if not blocking(results):
                 return _result(ctx, results, started, noop=True)
         backend.preflight(ctx)
         results = _provision(ctx, backend, state)
@@ -93,7 +129,7 @@ def _provision(ctx: Context, backend: Backend, state: dict[str, Any]) -> list[Ch
         run_steps(ctx, backend.up_steps(), "up")
         ctx.report.step("ready", "waiting for the sandbox to answer its checks")
         results = readiness(ctx, backend)
-        failed = [r for r in results if not r.passed]
+        failed = blocking(results)
         if failed:
             raise InfraError(
                 f"sandbox not ready: {failed[0].name}: {failed[0].message}",
@@ -134,7 +170,8 @@ def _teardown_after_failure(ctx: Context, backend: Backend) -> None:
 
 def _result(ctx: Context, results: list[CheckResult], started: float, noop: bool) -> UpResult:
     state = ctx.store.read()
-    values = check_env(ctx, backends.get(state["backend"])).values
+    backend = backends.get(state["backend"])
+    values = check_env(ctx, backend).values
     access = render(ctx.require_lab().access, values)
     return UpResult(
         ctx.ref.lab,
@@ -144,6 +181,7 @@ def _result(ctx: Context, results: list[CheckResult], started: float, noop: bool
         noop,
         round(time.monotonic() - started, 2),
         results,
+        backend.unavailable_components(ctx),
     )
 
 
@@ -182,10 +220,12 @@ def _backend_for_down(store: Store, lab_id: str) -> tuple[Lab | None, str | None
 class VerifyResult:
     checks: list[CheckResult]
     diagnostics: str | None = None
+    unavailable: dict[str, str] = field(default_factory=dict)  # optional component -> why
 
     @property
     def passed(self) -> bool:
-        return all(c.passed for c in self.checks)
+        """Every check passed, except those of unavailable optional components (never passed)."""
+        return not blocking(self.checks)
 
 
 def verify(lab_id: str, instance: str = "default", report: Reporter | None = None) -> VerifyResult:
@@ -201,7 +241,7 @@ def verify(lab_id: str, instance: str = "default", report: Reporter | None = Non
     backend = backends.get(state["backend"])
     ctx = Context(ref, store, lab, report or Silent())
     redact.register(*store.secrets().values())
-    result = VerifyResult(readiness(ctx, backend))
+    result = VerifyResult(readiness(ctx, backend), unavailable=backend.unavailable_components(ctx))
     if not result.passed:
         result.diagnostics = _diagnose(ctx)
     return result

@@ -1,9 +1,17 @@
 locals {
-  volumes = merge([
-    for cname, c in var.containers : {
-      for path in c.volumes : "${cname}${replace(path, "/", "-")}" => { container = cname, path = path }
-    }
-  ]...)
+  # A volume entry "/path" is the component's own volume; "NAME:/path" mounts the instance's
+  # volume NAME, shared by every component that names it (e.g. a log file one writes and another
+  # reads). Own volumes keep their historical keys, so existing instances see no change.
+  mounts = flatten([
+    for cname, c in var.containers : [
+      for v in c.volumes : {
+        container = cname
+        key       = length(split(":", v)) == 2 ? "shared-${split(":", v)[0]}" : "${cname}${replace(v, "/", "-")}"
+        path      = length(split(":", v)) == 2 ? split(":", v)[1] : v
+      }
+    ]
+  ])
+  volumes = toset([for m in local.mounts : m.key])
 }
 
 # The instance's own network. kreuzwerker/docker's docker_network sleeps a fixed 2 s after
@@ -70,7 +78,7 @@ resource "docker_container" "component" {
   }
 
   dynamic "volumes" {
-    for_each = { for k, v in local.volumes : k => v if v.container == each.key }
+    for_each = { for m in local.mounts : m.key => m if m.container == each.key }
     content {
       volume_name    = docker_volume.data[volumes.key].name
       container_path = volumes.value.path

@@ -1,0 +1,60 @@
+"""Reference solution of mod-009 / alert-pipeline (and project-04): stop the model API, time
+TargetDown until its notification reaches the webhook receiver, start the API again, time the
+resolution. Fails when either takes longer than the rule's `for` plus a margin.
+
+Runs on the machine (not in the sandbox) from the lab folder: `lab solve` sets LAB_ID and
+LAB_INSTANCE; containers are lab-<lab>-<instance>-<component>.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+FOR_SECONDS = 10  # TargetDown's `for:` in seed/rules/lab.yml
+# One scrape (5 s) + one evaluation (5 s) + group_wait (5 s) + group_interval (10 s) + slack.
+MARGIN_SECONDS = 35
+PREFIX = f"lab-{os.environ['LAB_ID']}-{os.environ['LAB_INSTANCE']}"
+
+
+def docker(*argv: str) -> str:
+    return subprocess.run(["docker", *argv], capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+
+
+def delivered(base: str, status: str) -> int:
+    query = urllib.parse.urlencode({"alertname": "TargetDown", "job": "model-api", "status": status})
+    with urllib.request.urlopen(f"{base}/delivered?{query}", timeout=5) as response:  # noqa: S310 - loopback
+        return int(json.load(response)["count"])
+
+
+def wait_for(base: str, status: str, before: int, since: float) -> float:
+    deadline = since + FOR_SECONDS + MARGIN_SECONDS
+    while time.monotonic() < deadline:
+        if delivered(base, status) > before:
+            return time.monotonic() - since
+        time.sleep(0.5)
+    sys.exit(f"TargetDown ({status}) did not reach the webhook within {FOR_SECONDS + MARGIN_SECONDS} s")
+
+
+def main() -> None:
+    webhook = "http://" + docker("port", f"{PREFIX}-webhook", "8080/tcp").splitlines()[0]
+    fired, resolved = delivered(webhook, "firing"), delivered(webhook, "resolved")
+    stopped = time.monotonic()
+    docker("stop", f"{PREFIX}-api")
+    try:
+        took = wait_for(webhook, "firing", fired, stopped)
+        print(f"TargetDown firing at the webhook {took:.1f} s after `docker stop`")
+    finally:
+        started = time.monotonic()
+        docker("start", f"{PREFIX}-api")
+    took = wait_for(webhook, "resolved", resolved, started)
+    print(f"TargetDown resolved at the webhook {took:.1f} s after `docker start`")
+
+
+if __name__ == "__main__":
+    main()
