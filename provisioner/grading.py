@@ -11,7 +11,7 @@ from typing import Any
 
 from . import catalog, cohort, paths
 from .errors import LabError
-from .state import write_private
+from .state import InstanceRef, Store, write_private
 
 
 def grade(lab_id: str, out: Path, jobs: int = 2) -> list[dict[str, Any]]:
@@ -60,7 +60,7 @@ def handouts(lab_id: str, out: Path) -> list[Path]:
         values = {
             "endpoints": row["endpoints"],
             "secrets": secrets,
-            "hosts": {},
+            "hosts": Store(InstanceRef(lab_id, row["instance"])).read().get("hosts") or {},
             "instance": row["instance"],
             "lab_id": lab_id,
         }

@@ -148,7 +148,12 @@ class Component(Strict):
     volumes: list[str] = Field([], description="paths inside the component kept in a volume")
     command: list[str] | None = None
     memory_mb: int = Field(256, gt=0)
-    cpus: float = Field(1, gt=0)
+    cpus: float = Field(
+        0.1,
+        gt=0,
+        description="typical CPU use in cores, for cohort capacity estimates "
+        "(idle services measure about 0.01; raise it for busy ones)",
+    )
     nodes: int = Field(1, ge=1, description="kind clusters: control plane + workers")
     optional: bool = Field(False, description="may be unavailable offline (e.g. Grafana)")
 

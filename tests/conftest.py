@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,12 +12,32 @@ TEST_LABS = REPO / "tests" / "labs"
 
 
 @pytest.fixture
-def lab_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A private state root and the test labs on LAB_PATH."""
+def lab_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A private state root and the test labs on LAB_PATH. Whatever a failing test left in it is
+    torn down afterwards, so one failure does not leave sandboxes for the next run to trip on."""
     home = tmp_path / "home"
     monkeypatch.setenv("LAB_HOME", str(home))
     monkeypatch.setenv("LAB_PATH", str(TEST_LABS))
-    return home
+    yield home
+    _tear_down_everything(home)
+
+
+def _tear_down_everything(home: Path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def lab(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, check=False, timeout=600
+        )
+
+    if not (home / "instances").exists():
+        return
+    for row in json.loads(lab("status", "--output", "json").stdout or "[]"):
+        lab("down", row["lab"], "--instance", row["instance"])
+    if docker_running():
+        lab("gc", "--yes")
 
 
 @pytest.fixture

@@ -27,33 +27,62 @@ def cohort_rows() -> dict[str, dict[str, object]]:
     return {r["student"]: r for r in json.loads(lab("cohort", "status", "dockerlab", "--output", "json").stdout)}
 
 
-def test_cohort_isolated_graded_handed_out_and_removed(lab_home: Path, tmp_path: Path) -> None:
-    roster = write_roster(tmp_path / "roster.csv", ["ann", "ben", "cy"])
-    lab("cohort", "up", "dockerlab", "--roster", str(roster), "-j", "3")
-    rows = cohort_rows()
-    assert sorted(rows) == ["ann", "ben", "cy"] and all(r["state"] == "ready" for r in rows.values())
-    # ann's container cannot open a connection to ben's PostgreSQL
-    probe = "import socket; socket.create_connection(('lab-dockerlab-ben-postgres', 5432), timeout=3)"
-    reach = subprocess.run(
-        ["docker", "exec", "lab-dockerlab-ann-redis", "python3", "-c", probe], capture_output=True, check=False
-    )
-    assert reach.returncode != 0
-    lab("cohort", "check", "dockerlab", "--out", str(tmp_path / "grades"))
+def cohort_of(lab_id: str) -> dict[str, dict[str, object]]:
+    return {r["student"]: r for r in json.loads(lab("cohort", "status", lab_id, "--output", "json").stdout)}
+
+
+def test_five_student_cohort_of_mod008_isolated_graded_handed_out_and_removed(lab_home: Path, tmp_path: Path) -> None:
+    students = ["ann", "ben", "cy", "dee", "eve"]
+    roster = write_roster(tmp_path / "roster.csv", students)
+    lab("cohort", "up", "mod-008", "--roster", str(roster), "-j", "3")
+    rows = cohort_of("mod-008")
+    assert sorted(rows) == students and all(r["state"] == "ready" for r in rows.values())
+    ports = [r["endpoints"]["postgres"] for r in rows.values()]
+    assert len(set(ports)) == 5 and all(p.startswith("127.0.0.1:") for p in ports)
+    # ann's container cannot open a connection to ben's PostgreSQL, by name or by address
+    ben_ip = subprocess.run(
+        [
+            "docker",
+            "inspect",
+            "-f",
+            "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
+            "lab-mod-008-ben-postgres",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    probe = "import socket,sys; socket.create_connection((sys.argv[1], 5432), timeout=3)"
+    for target in ("lab-mod-008-ben-postgres", ben_ip):
+        reach = subprocess.run(
+            ["docker", "exec", "lab-mod-008-ann-redis", "python3", "-c", probe, target],
+            capture_output=True,
+            check=False,
+        )
+        assert reach.returncode != 0, f"ann reached ben at {target}"
+    lab("cohort", "check", "mod-008", "--out", str(tmp_path / "grades"))
     with (tmp_path / "grades" / "grades.csv").open() as fh:
-        assert [r["student"] for r in csv.DictReader(fh)] == ["ann", "ben", "cy"]
-    lab("cohort", "handout", "dockerlab", "--out", str(tmp_path / "sheets"))
-    sheet = (tmp_path / "sheets" / "ann.md").read_text()
-    password = json.loads(lab("show", "dockerlab", "--secrets", "-o", "json").stdout)
+        grades = list(csv.DictReader(fh))
+    assert [r["student"] for r in grades] == students and all(r["passed"] == "0" for r in grades)
+    lab("cohort", "handout", "mod-008", "--out", str(tmp_path / "sheets"))
+    sheet = tmp_path / "sheets" / "ann.md"
+    password = json.loads(lab("show", "mod-008", "--secrets", "-o", "json").stdout)
     ann = next(i for i in password["instances"] if i["instance"] == "ann")["secrets"]["postgres_password"]
-    assert ann in sheet and oct((tmp_path / "sheets" / "ann.md").stat().st_mode & 0o777) == "0o600"
-    # dropping cy from the roster: reported, removed only with --prune
-    write_roster(roster, ["ann", "ben"])
+    assert ann in sheet.read_text() and oct(sheet.stat().st_mode & 0o777) == "0o600"
+    lab("cohort", "down", "mod-008")
+    assert docker_leftovers(*students, lab_id="mod-008") == [] and state_leftovers(lab_home) == []
+
+
+def test_students_dropped_from_the_roster_are_removed_only_with_prune(lab_home: Path, tmp_path: Path) -> None:
+    roster = write_roster(tmp_path / "roster.csv", ["ann", "ben"])
+    lab("cohort", "up", "dockerlab", "--roster", str(roster), "-j", "2")
+    write_roster(roster, ["ann"])
     out = lab("cohort", "up", "dockerlab", "--roster", str(roster)).stdout
-    assert "cy: not on the roster any more" in out and "cy" in cohort_rows()
+    assert "ben: not on the roster any more" in out and "ben" in cohort_rows()
     lab("cohort", "up", "dockerlab", "--roster", str(roster), "--prune")
-    assert sorted(cohort_rows()) == ["ann", "ben"]
+    assert sorted(cohort_rows()) == ["ann"]
     lab("cohort", "down", "dockerlab")
-    assert docker_leftovers("ann", "ben", "cy") == [] and state_leftovers(lab_home) == []
+    assert docker_leftovers("ann", "ben") == [] and state_leftovers(lab_home) == []
 
 
 def test_killed_cohort_up_resumes_without_touching_finished_students(lab_home: Path, tmp_path: Path) -> None:
