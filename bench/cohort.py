@@ -1,0 +1,100 @@
+"""Cohort scale: N students of a lab provisioned with `lab cohort up -j J`, against the same N
+provisioned one after another with `lab up`, in the same run.
+
+    python bench/cohort.py [--lab mod-008] [--students 20] [--jobs 4]
+
+Reports total time to all verified, time per student, and peak memory in use on the machine
+(sampled every 0.2 s from /proc/meminfo), for both ways; the ratio is sequential / parallel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+
+def used_mb() -> float:
+    info = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines())
+    return (int(info["MemTotal"].split()[0]) - int(info["MemAvailable"].split()[0])) / 1024
+
+
+def peak_while(action: object) -> tuple[float, float]:
+    """Seconds the action took, and the peak machine memory in use meanwhile (MB)."""
+    peak = used_mb()
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, used_mb())
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    action()  # type: ignore[operator]
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    return seconds, peak
+
+
+def lab(*args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "provisioner", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lab", default="mod-008")
+    parser.add_argument("--students", type=int, default=20)
+    parser.add_argument("--jobs", type=int, default=4)
+    args = parser.parse_args()
+    os.environ.setdefault("LAB_HOME", tempfile.mkdtemp(prefix="lab-bench-"))
+    ids = [f"s{i:02d}" for i in range(1, args.students + 1)]
+    roster = Path(os.environ["LAB_HOME"]) / "roster.csv"
+    roster.parent.mkdir(parents=True, exist_ok=True)
+    roster.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    lab("images", "build", args.lab)
+    base = used_mb()
+
+    def parallel() -> None:
+        lab("cohort", "up", args.lab, "--roster", str(roster), "-j", str(args.jobs))
+
+    par_s, par_peak = peak_while(parallel)
+    lab("cohort", "down", args.lab, "-j", str(args.jobs))
+
+    def sequential() -> None:
+        for sid in ids:
+            lab("up", args.lab, "--instance", sid, "--student", sid)
+
+    seq_s, seq_peak = peak_while(sequential)
+    lab("cohort", "down", args.lab, "-j", str(args.jobs))
+    figures = {
+        "lab": args.lab,
+        "students": args.students,
+        "jobs": args.jobs,
+        "parallel_total_s": round(par_s, 1),
+        "parallel_per_student_s": round(par_s / args.students, 2),
+        "sequential_total_s": round(seq_s, 1),
+        "sequential_per_student_s": round(seq_s / args.students, 2),
+        "ratio_sequential_to_parallel": round(seq_s / par_s, 2),
+        "memory_before_mb": round(base),
+        "peak_memory_parallel_mb": round(par_peak),
+        "peak_memory_sequential_mb": round(seq_peak),
+    }
+    for key, value in figures.items():
+        print(f"{key:<28} {value}")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
