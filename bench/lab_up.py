@@ -78,8 +78,8 @@ def baseline(lab_id: str) -> float:
     published: dict[str, list[int]] = {}
     try:
         for c in lab.sandbox.components:
-            if not c.image:
-                continue
+            if not c.image or (c.optional and not (images.paths.IMAGES_DIR / c.image / "Dockerfile").exists()):
+                continue  # as lab up does: an optional component without an image is left out
             argv = ["run", "-d", "--name", f"{net}-{c.name}", "--network", net, "--network-alias", c.name]
             argv += [f"-e{k}={render(v, values)}" for k, v in c.env.items()]
             argv += [f"-p127.0.0.1::{p.port}" for p in c.ports]
