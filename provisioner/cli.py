@@ -128,6 +128,7 @@ def up(lab_id: str, instance: str, keep: bool, student: str | None, ttl: str | N
                 "noop": result.noop,
                 "seconds": result.seconds,
                 "endpoints": result.endpoints,
+                "unavailable": result.unavailable,
             }
         )
     from .console import access_sheet
@@ -141,7 +142,10 @@ def up(lab_id: str, instance: str, keep: bool, student: str | None, ttl: str | N
 @click.option("--junit", type=click.Path(dir_okay=False), default=None, help="also write JUnit XML here")
 @OUTPUT
 def verify(lab_id: str, instance: str, junit: str | None, output: str) -> None:
-    """Run a lab's readiness checks against a running sandbox (exit 1 if any fails)."""
+    """Run a lab's readiness checks against a running sandbox (exit 1 if any fails).
+
+    Checks of an optional component that is unavailable here (e.g. Grafana offline) are shown as
+    UNAVAILABLE, never passed, and do not change the exit code."""
     from .ops import verify as do_verify
 
     outcome = do_verify(lab_id, instance, reporter(output))
@@ -156,13 +160,17 @@ def verify(lab_id: str, instance: str, junit: str | None, output: str) -> None:
                 "lab": lab_id,
                 "instance": instance,
                 "passed": outcome.passed,
+                "unavailable": outcome.unavailable,
                 "checks": [r.as_dict() for r in results],
                 "diagnostics": outcome.diagnostics,
             }
         )
     else:
         for r in results:
-            click.echo(f"{'PASS' if r.passed else 'FAIL'}  {r.name}" + ("" if r.passed else f"\n      {r.message}"))
+            mark = "PASS" if r.passed else ("UNAVAILABLE" if r.extra.get("unavailable") else "FAIL")
+            click.echo(f"{mark}  {r.name}" + ("" if r.passed else f"\n      {r.message}"))
+        for name, why in outcome.unavailable.items():  # optional components: reported, never passed
+            click.echo(f"UNAVAILABLE {name}: {why}")
     if outcome.diagnostics:
         click.echo(f"diagnostics: {outcome.diagnostics}", err=True)
     if not outcome.passed:
@@ -438,6 +446,22 @@ def cohort_down(lab_id: str, jobs: int) -> None:
 
     removed = co.down(lab_id, None, jobs, lambda sid: ConsoleReporter(prefix=sid))
     click.echo(f"removed {len(removed)} sandboxes of {lab_id}")
+
+
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("lab_id")
+@INSTANCE
+@click.option("--host", default=None, help="the VM to log in to (default: the lab's first)")
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+def shell(lab_id: str, instance: str, host: str | None, command: tuple[str, ...]) -> None:
+    """Log in to a VM sandbox over SSH, or run COMMAND in it: lab shell mod-002 [-- CMD ...]."""
+    import os
+
+    from .backends.vm import shell_argv
+
+    argv = shell_argv(lab_id, instance, host, list(command), tty=not command and sys.stdin.isatty())
+    sys.stdout.flush()
+    os.execvp(argv[0], argv)  # noqa: S606 - an argv list from state, no shell
 
 
 def main() -> None:

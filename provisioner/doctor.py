@@ -69,6 +69,19 @@ def ansible() -> Row:
     return _row("ansible", False, "ansible-playbook not beside this Python", "pip install -e . (installs ansible)")
 
 
+def vm() -> Row:
+    """libvirt for the vm backend, and whether guests get KVM or TCG (probed under a timeout)."""
+    from .backends import vm as vmb
+
+    try:
+        version = vmb.libvirt_version()
+    except LabError as exc:
+        return _row("vm", False, exc.message, exc.fix or "", optional=True)
+    kernels = sorted(vmb.image_cache().glob("*/vmlinuz"), key=lambda p: p.stat().st_mtime)
+    accel, detail = vmb.probe_accel(kernels[-1] if kernels else None)
+    return _row("vm", True, f"{version}; guests: {'KVM' if accel == 'kvm' else 'TCG'} ({detail})")
+
+
 def diagnose(fix: bool = False) -> list[Row]:
     rows = [
         _row(
@@ -81,8 +94,13 @@ def diagnose(fix: bool = False) -> list[Row]:
         providers(),
         ansible(),
         docker_engine(),
+        vm(),
     ]
-    if fix and not rows[-1]["ok"] and os.geteuid() == 0 and Path("/etc/debian_version").exists():
+    can_fix = fix and os.geteuid() == 0 and Path("/etc/debian_version").exists()
+    if can_fix and not rows[-2]["ok"]:
         run(["bash", str(paths.SCRIPTS_DIR / "install-docker")], check=False, timeout=600)
-        rows[-1] = docker_engine()
+        rows[-2] = docker_engine()
+    if can_fix and not rows[-1]["ok"]:
+        run(["bash", str(paths.SCRIPTS_DIR / "install-libvirt")], check=False, timeout=900)
+        rows[-1] = vm()
     return rows

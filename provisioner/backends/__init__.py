@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 BUILT = {
     "local": "provisioner.backends.local:LocalBackend",
     "docker": "provisioner.backends.docker:DockerBackend",
+    "vm": "provisioner.backends.vm:VmBackend",
 }
 PLANNED = {
-    "vm": "VMs through libvirt are planned (issue #6)",
     "kind": "kind clusters are planned (issue #4)",
 }
 

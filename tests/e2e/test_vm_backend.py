@@ -1,0 +1,117 @@
+"""The vm backend against real libvirt, QEMU (KVM or TCG), Terraform's libvirt provider and Ansible.
+
+Slow: each VM boots a real kernel (about a minute to SSH under TCG on 2 cores)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.helpers import lab, state_leftovers, status
+
+pytestmark = [pytest.mark.e2e]
+
+
+def _libvirt_problem() -> str | None:
+    if not shutil.which("qemu-system-x86_64") or not shutil.which("virsh"):
+        return "no qemu-system-x86_64/virsh on PATH (scripts/install-libvirt installs them)"
+    try:
+        probe = subprocess.run(
+            ["virsh", "-c", "qemu:///system", "version"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"libvirtd does not answer: {exc}"
+    return None if probe.returncode == 0 else f"libvirtd does not answer: {probe.stderr.strip()[:200]}"
+
+
+@pytest.fixture(autouse=True)
+def _needs_libvirt() -> None:
+    problem = _libvirt_problem()
+    if problem:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run VMs: {problem}")
+        pytest.skip(problem)
+
+
+def virsh(*args: str) -> list[str]:
+    out = subprocess.run(
+        ["virsh", "-q", "-c", "qemu:///system", *args], capture_output=True, text=True, check=True, timeout=60
+    )
+    return [line.split()[0] for line in out.stdout.splitlines() if line.split()]
+
+
+def storage_root() -> Path:
+    return Path(os.environ.get("LAB_VM_STORAGE", "/var/lib/libvirt/images/lab"))
+
+
+def libvirt_leftovers(slug: str) -> list[str]:
+    """Everything of one instance libvirt or the disk still knows about (names start with the slug)."""
+    found = [f"domain {d}" for d in virsh("list", "--all", "--name") if d.startswith(slug + "-")]
+    found += [f"pool {p}" for p in virsh("pool-list", "--all", "--name") if p == slug]
+    found += [f"network {n}" for n in virsh("net-list", "--all", "--name") if n.startswith(slug)]
+    for pool in virsh("pool-list", "--name"):
+        found += [f"volume {pool}/{v}" for v in virsh("vol-list", pool) if v.startswith(slug)]
+    found += [f"file {p}" for p in storage_root().rglob(f"{slug}*")]
+    found += [f"file {p}" for p in Path("/var/log/libvirt/qemu").glob(f"{slug}-*")]
+    return found
+
+
+def ssh(url: str, key: str, command: str) -> subprocess.CompletedProcess[str]:
+    parts = urlsplit(url)
+    argv = ["ssh", "-i", key, "-p", str(parts.port), "-o", "StrictHostKeyChecking=no"]
+    argv += ["-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes"]
+    argv += ["-o", "LogLevel=ERROR", f"{parts.username}@{parts.hostname}", command]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_mod002_vm_answers_ssh_with_its_key_and_down_leaves_nothing(lab_home: Path) -> None:
+    lab("up", "mod-002")
+    row = next(r for r in status() if r["lab"] == "mod-002" and r["instance"] == "default")
+    assert row["state"] == "ready" and row["backend"] == "vm"
+    url = row["endpoints"]["ssh"]
+    assert url.startswith("ssh://learner@127.0.0.1:"), url  # loopback only, never a bridge address
+    state = json.loads((lab_home / "instances" / "mod-002" / "default" / "state.json").read_text())
+    key = state["hosts"]["vm"]["ssh_key_file"]
+    assert Path(key).stat().st_mode & 0o777 == 0o600 and Path(key).is_relative_to(lab_home)
+    assert state["accel"] in ("kvm", "qemu")
+
+    answer = ssh(url, key, "systemctl is-system-running")
+    assert answer.returncode == 0 and answer.stdout.strip() == "running", answer
+    assert ssh(url, key, "id -un").stdout.strip() == "learner"
+    # The recorded command is the same login; `lab shell -- CMD` runs one command.
+    assert "127.0.0.1" in state["ssh_command"]["vm"]
+    shell = lab("shell", "mod-002", "--", "cat", "/etc/hostname")
+    assert shell.stdout.strip() == "vm"
+    # Another instance's key is not this one's: a fresh key file per instance, 0600.
+    assert Path(key).with_suffix(".pub").read_text().startswith("ssh-ed25519 ")
+
+    slug = "lab-mod-002-default"
+    assert any(x.startswith(f"domain {slug}-vm") for x in libvirt_leftovers(slug))
+    lab("down", "mod-002")
+    assert libvirt_leftovers(slug) == []
+    assert state_leftovers(lab_home) == []
+
+
+def test_down_sweeps_a_vm_terraform_forgot(lab_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a crash that lost Terraform's state, `down` still removes the domain, pool and disks
+    by their names and the instance recorded in the domain's metadata, and nothing else."""
+    labs = tmp_path / "labs"
+    (labs / "vmbare").mkdir(parents=True)
+    definition = (Path(__file__).parent.parent.parent / "labs" / "mod-002" / "lab.yaml").read_text()
+    head, _, _ = definition.partition("\nchecks:")
+    head = head.replace("id: mod-002", "id: vmbare").replace("playbooks: [mod-002.yml]", "playbooks: []")
+    (labs / "vmbare" / "lab.yaml").write_text(head + "\naccess: ssh\n")
+    monkeypatch.setenv("LAB_PATH", str(labs))
+    lab("up", "vmbare", "-i", "crash")
+    slug = "lab-vmbare-crash"
+    assert libvirt_leftovers(slug) != []
+    (lab_home / "instances" / "vmbare" / "crash" / "terraform" / "terraform.tfstate").unlink()
+    lab("down", "vmbare", "-i", "crash")
+    assert libvirt_leftovers(slug) == []
+    assert state_leftovers(lab_home) == []
