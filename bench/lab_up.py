@@ -89,7 +89,7 @@ def baseline(lab_id: str) -> float:
                 int(docker("port", names[-1], str(p.port)).splitlines()[0].rsplit(":", 1)[1]) for p in c.ports
             ]
         for name, ports in published.items():
-            wait_ready(name, ports, started + 120)
+            wait_ready(name, ports, started + 60)
         return time.perf_counter() - started
     finally:
         if names:
