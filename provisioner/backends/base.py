@@ -85,8 +85,7 @@ class TerraformBackend(Backend):
         write_private(self.workdir(ctx) / "terraform.tfvars.json", json.dumps(self.tf_vars(ctx), indent=2))
 
     def init(self, ctx: Context) -> None:
-        if not (self.workdir(ctx) / ".terraform.lock.hcl").exists() or not (self.workdir(ctx) / ".terraform").is_dir():
-            self.terraform(ctx).init()
+        ensure_init(self.workdir(ctx), self.terraform(ctx))
 
     def apply(self, ctx: Context) -> None:
         tf = self.terraform(ctx)
@@ -122,10 +121,19 @@ class TerraformBackend(Backend):
         if not (workdir / "terraform.tfstate").exists():
             return  # apply never began: nothing Terraform made
         tf = self.terraform(ctx)
-        if not (workdir / ".terraform").is_dir():
-            tf.init()
+        ensure_init(workdir, tf)
         tf.destroy()
         shutil.rmtree(workdir / ".terraform", ignore_errors=True)
+
+
+def ensure_init(workdir: Path, tf: Terraform) -> None:
+    """Initialise unless a previous init completed (it writes the lock file last). A process killed
+    mid-init leaves a partial .terraform whose provider links make the next init fail with
+    'file exists', so an incomplete one is removed first."""
+    if (workdir / ".terraform.lock.hcl").exists() and (workdir / ".terraform").is_dir():
+        return
+    shutil.rmtree(workdir / ".terraform", ignore_errors=True)
+    tf.init()
 
 
 def prepare(ctx: Context) -> None:

@@ -81,3 +81,22 @@ def test_missing_binary_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(InfraError) as info:
         find_binary()
     assert "terraform (or tofu) not found" in info.value.message and "LAB_TERRAFORM" in (info.value.fix or "")
+
+
+def test_an_init_killed_midway_is_redone_from_scratch(tmp_path: Path) -> None:
+    from provisioner.backends.base import ensure_init
+
+    calls: list[str] = []
+    partial = tmp_path / ".terraform" / "providers" / "registry.terraform.io"
+    partial.mkdir(parents=True)  # what a killed init leaves: links, no lock file
+
+    class FakeTf:
+        def init(self) -> None:
+            calls.append("init")
+            assert not partial.exists(), "the partial .terraform must be gone before init"
+            (tmp_path / ".terraform").mkdir()
+            (tmp_path / ".terraform.lock.hcl").write_text("")
+
+    ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]
+    ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]  # complete now: nothing to do
+    assert calls == ["init"]
