@@ -80,7 +80,14 @@ class Terraform:
         return [self.binary, f"-chdir={self.workdir}", *args]
 
     def init(self) -> None:
-        self._run(self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT), json_events=False)
+        # Terraform's shared plugin cache is not safe for concurrent inits: two instances
+        # initialising at once (cohorts, smoke -j) fail with 'file exists'. Init takes ~0.2 s.
+        import fcntl
+
+        paths.lab_home().mkdir(parents=True, exist_ok=True, mode=0o700)
+        with (paths.lab_home() / "plugin-cache.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            self._run(self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT), json_events=False)
 
     def apply(self) -> None:
         self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT))

@@ -45,5 +45,5 @@ def docker_leftovers(*instances: str, lab_id: str = "dockerlab") -> list[str]:
 
 
 def state_leftovers(home: Path) -> list[str]:
-    keep = {"terraform.rc", "ports.json", "ports.lock"}
+    keep = {"terraform.rc", "ports.json", "ports.lock", "plugin-cache.lock"}
     return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name not in keep]
