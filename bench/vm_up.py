@@ -80,6 +80,8 @@ def main() -> None:
         "verified_s": round(up + verify, 1),
         "down_s": round(down, 1),
     }
+    if "ssh_ready_s" in found:
+        figures["ratio_verified_to_ssh_ready"] = round((up + verify) / found["ssh_ready_s"], 2)
     for key, value in figures.items():
         print(f"{key:<14} {value}")
     print(json.dumps(figures))
