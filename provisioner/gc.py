@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .backends.docker import LABEL_INSTANCE, home_label, labelled
+from .backends.docker import LABEL_INSTANCE, LIST, REMOVE, home_label, labelled
 from .proc import run
 from .state import Store, all_instances
 
@@ -14,30 +14,18 @@ def orphans() -> list[dict[str, str]]:
     """Resources this state root labelled whose instance has no state; nothing else is ever listed."""
     known = {ref.key for ref in all_instances()}
     found = []
-    for kind in ("container", "network", "volume"):
+    for kind in LIST:
         # The instance label, not the tool label: images carry org.lab.tool, and containers inherit it.
-        for rid in labelled(kind, LABEL_INSTANCE, home_label()):
-            owner = _label(kind, rid)
+        for line in labelled(kind, LABEL_INSTANCE, home_label(), show=LABEL_INSTANCE):
+            rid, _, owner = line.partition(" ")
             if owner not in known:
                 found.append({"kind": kind, "id": rid, "instance": owner})
     return found
 
 
-def _label(kind: str, rid: str) -> str:
-    fmt = (
-        '{{ index .Labels "' + LABEL_INSTANCE + '" }}'
-        if kind != "container"
-        else '{{ index .Config.Labels "' + LABEL_INSTANCE + '" }}'
-    )
-    cmd = {"container": ["container", "inspect"], "network": ["network", "inspect"], "volume": ["volume", "inspect"]}
-    return run(["docker", *cmd[kind], "--format", fmt, rid], check=False, timeout=30).stdout.strip()
-
-
 def remove(found: list[dict[str, str]]) -> None:
-    order = {"container": 0, "network": 1, "volume": 2}
-    rm = {"container": ["rm", "-f", "-v"], "network": ["network", "rm"], "volume": ["volume", "rm", "-f"]}
-    for item in sorted(found, key=lambda i: order[i["kind"]]):
-        run(["docker", *rm[item["kind"]], item["id"]], check=False, timeout=120)
+    for item in sorted(found, key=lambda i: list(REMOVE).index(i["kind"])):
+        run(["docker", *REMOVE[item["kind"]], item["id"]], check=False, timeout=120)
 
 
 def expired(now: float | None = None) -> list[dict[str, Any]]:

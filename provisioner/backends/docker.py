@@ -134,23 +134,28 @@ def engine_running() -> str:
     return result.stdout.strip()
 
 
-def labelled(kind: str, *labels: str) -> list[str]:
-    """IDs of containers, networks or volumes carrying every label (key or key=value); nothing else."""
-    listing = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}[kind]
+# How to list and remove each kind of resource; in removal order (containers hold networks and volumes).
+LIST = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}
+REMOVE = {"container": ["rm", "-f", "-v"], "network": ["network", "rm"], "volume": ["volume", "rm", "-f"]}
+
+
+def labelled(kind: str, *labels: str, show: str | None = None) -> list[str]:
+    """IDs of containers, networks or volumes carrying every label (key or key=value); nothing else.
+    With show, each line is "ID VALUE" where VALUE is that label's value."""
     fmt = "{{.Name}}" if kind == "volume" else "{{.ID}}"
+    fmt += f' {{{{.Label "{show}"}}}}' if show else ""
     filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
-    return run(["docker", *listing, *filters, "--format", fmt], timeout=60).stdout.split()
+    out = run(["docker", *LIST[kind], *filters, "--format", fmt], timeout=60).stdout
+    return out.splitlines() if show else out.split()
 
 
 def refuse_foreign(key: str) -> None:
     """Names come from lab and instance only, and Docker hands back an existing volume of the same
     name: a second state root making the same instance would adopt, then delete, another's data."""
     mine = home_label().split("=", 1)[1]
-    listing = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}
-    for kind, argv in listing.items():
-        fmt = '{{.Label "' + LABEL_HOME + '"}}'
-        homes = run(["docker", *argv, "--filter", f"label={LABEL_INSTANCE}={key}", "--format", fmt], timeout=60)
-        if any(home != mine for home in homes.stdout.split("\n") if homes.stdout.strip()):
+    for kind in LIST:
+        homes = [line.partition(" ")[2] for line in labelled(kind, f"{LABEL_INSTANCE}={key}", show=LABEL_HOME)]
+        if any(home != mine for home in homes):
             raise InfraError(
                 f"{key} already exists on this Docker engine, made from another state root (LAB_HOME): "
                 f"a {kind} carries its labels",
@@ -160,11 +165,7 @@ def refuse_foreign(key: str) -> None:
 
 def sweep_labelled(*labels: str) -> None:
     """Containers first (they hold networks and volumes), then networks, then volumes."""
-    for kind, rm in (
-        ("container", ["rm", "-f", "-v"]),
-        ("network", ["network", "rm"]),
-        ("volume", ["volume", "rm", "-f"]),
-    ):
+    for kind, rm in REMOVE.items():
         ids = labelled(kind, *labels)
         if ids:
             run(["docker", *rm, *ids], timeout=120)
