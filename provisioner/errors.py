@@ -68,3 +68,21 @@ class CommandError(InfraError):
         self.stderr_tail = stderr_tail
         last = stderr_tail.strip().splitlines()[-1:] or ["(no output)"]
         super().__init__(f"{argv[0]} exited with {returncode}: {last[0]}")
+
+
+class DeadlineExceeded(CommandError):
+    """A subprocess ran past its deadline and was stopped (its whole process group)."""
+
+    def __init__(self, argv: list[str], seconds: float, stderr_tail: str) -> None:
+        super().__init__(argv, -1, stderr_tail)
+        self.seconds = seconds
+        self.message = f"{_short(argv)} did not finish within {seconds:.0f} s and was stopped"
+        self.args = (self.message,)
+        self.fix = "a slow machine: set LAB_TIMEOUT_SCALE (e.g. 2) to allow more time; else run with --debug"
+
+
+def _short(argv: list[str]) -> str:
+    """`terraform destroy` rather than the whole argv (paths, flags)."""
+    name = argv[0].rsplit("/", 1)[-1]
+    verbs = [a for a in argv[1:3] if not a.startswith("-")]
+    return " ".join([name, *verbs[:1]])

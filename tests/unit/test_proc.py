@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
-from provisioner import redact
-from provisioner.errors import CommandError, InfraError
+from provisioner import proc, redact
+from provisioner.errors import CommandError, DeadlineExceeded, InfraError
 from provisioner.proc import run
 
 
@@ -39,3 +42,55 @@ def test_secrets_never_reach_the_error() -> None:
 def test_timeout_kills_the_child() -> None:
     result = run([sys.executable, "-c", "import time; time.sleep(30)"], check=False, timeout=0.5)
     assert result.returncode != 0
+
+
+def test_deadline_stops_the_whole_group_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(proc, "STOP_GRACE", (0.5, 0.5))
+    # A child that ignores SIGINT and SIGTERM and has a child of its own (like a hung provider).
+    pidfile = tmp_path / "grandchild.pid"
+    script = (
+        "import os, signal, subprocess, sys, time\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN); signal.signal(signal.SIGTERM, signal.SIG_IGN)\n"
+        f"p = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+        f"open({str(pidfile)!r}, 'w').write(str(p.pid))\n"
+        "print('started', flush=True); time.sleep(60)\n"
+    )
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded) as info:
+        run([sys.executable, "-c", script], timeout=1)
+    assert time.monotonic() - started < 10
+    assert info.value.message.endswith("did not finish within 1 s and was stopped")
+    assert info.value.fix and "LAB_TIMEOUT_SCALE" in info.value.fix
+    grandchild = int(pidfile.read_text())
+    gone_by = time.monotonic() + 3  # SIGKILL is asynchronous
+    while _alive(grandchild) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not _alive(grandchild)
+
+
+def test_deadline_without_check_returns_a_timed_out_result() -> None:
+    result = run([sys.executable, "-c", "import time; time.sleep(30)"], check=False, timeout=0.5)
+    assert result.timed_out and result.returncode != 0
+
+
+def test_a_child_that_stops_on_sigint_is_not_killed_harder() -> None:
+    script = "import time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n    print('released the lock')\n"
+    result = run([sys.executable, "-c", script], check=False, timeout=1)
+    assert result.timed_out and "released the lock" in result.stdout
+
+
+def test_heartbeat_reports_progress_while_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(proc, "HEARTBEAT_EVERY", 0.2)
+    beats: list[float] = []
+    run([sys.executable, "-c", "import time; time.sleep(1)"], heartbeat=beats.append)
+    assert len(beats) >= 3 and beats == sorted(beats)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+    # A zombie is gone for our purpose; it waits only for its parent (init) to reap it.
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
