@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
-from .errors import InfraError
+from .errors import DeadlineExceeded, InfraError
 from .redact import redact
 
 Event = dict[str, Any]
@@ -23,8 +23,10 @@ def run_playbook(
     extravars: dict[str, Any],
     on_event: Callable[[Event], None] | None = None,
     limit: str | None = None,
+    timeout: float | None = None,
 ) -> dict[str, Any]:
-    """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host."""
+    """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host,
+    or DeadlineExceeded when the run outlived `timeout` seconds (ansible-runner then stops it)."""
     import ansible_runner
 
     events: list[Event] = []
@@ -52,8 +54,11 @@ def run_playbook(
         limit=limit,
         rotate_artifacts=3,
         suppress_env_files=True,
+        timeout=int(timeout) if timeout else None,
     )
     stats = next((e["event_data"] for e in reversed(events) if e.get("event") == "playbook_on_stats"), None)
+    if result.status == "timeout":
+        raise _timed_out(playbook, events, float(timeout or 0))
     if result.status != "successful" or failures:
         raise _failure(playbook, result, failures)
     return stats or {}
@@ -81,6 +86,17 @@ def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
     msg = res.get("msg") or res.get("stderr") or "failed"
     text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {str(msg).strip()[:300]}"
     return InfraError(redact(text), "run `lab up` again with --keep --debug to inspect the sandbox")
+
+
+def _timed_out(playbook: Path, events: list[Event], seconds: float) -> DeadlineExceeded:
+    task = next(
+        (e["event_data"].get("task") for e in reversed(events) if e.get("event") == "playbook_on_task_start"), ""
+    )
+    error = DeadlineExceeded(["ansible-playbook", playbook.name], seconds, "")
+    if task:
+        error.message = f"{error.message} (in task {task!r})"
+        error.args = (error.message,)
+    return error
 
 
 def changed_count(stats: dict[str, Any]) -> int:

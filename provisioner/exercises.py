@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import backends, catalog, paths, redact
+from . import backends, catalog, deadlines, paths, redact
 from .checks.runner import CheckResult, run_checks
 from .errors import InfraError, UsageError
 from .lifecycle import Context
@@ -109,12 +109,13 @@ def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> N
         ctx.store.path("ansible"),
         extravars=playbook_vars(ctx),
         on_event=lambda e: _ansible_progress(ctx, e),
+        timeout=backend.deadline(ctx, "configure"),
     )
 
 
 def _solve_script(ctx: Context, backend: Any, argv: list[str], host: str | None, folder: Any) -> None:
     if host:
-        run(backend.exec_argv(ctx, host, argv), on_line=ctx.report.info)
+        run(backend.exec_argv(ctx, host, argv), on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())
         return
     env = os.environ | {"LAB_ID": ctx.ref.lab, "LAB_INSTANCE": ctx.ref.instance, "LAB_HOME": str(paths.lab_home())}
-    run(argv, cwd=folder, env=env, on_line=ctx.report.info)
+    run(argv, cwd=folder, env=env, on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())

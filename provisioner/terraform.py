@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import paths
-from .errors import CommandError, InfraError
+from . import deadlines, paths
+from .errors import CommandError, DeadlineExceeded, InfraError
 from .proc import run as default_run
 from .redact import redact
 
@@ -87,16 +87,18 @@ class Terraform:
         paths.lab_home().mkdir(parents=True, exist_ok=True, mode=0o700)
         with (paths.lab_home() / "plugin-cache.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            self._run(self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT), json_events=False)
+            argv = self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT)
+            self._run(argv, deadlines.INIT.seconds(), json_events=False)
 
-    def apply(self) -> None:
-        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT))
+    def apply(self, timeout: float) -> None:
+        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
 
-    def destroy(self) -> None:
-        self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT))
+    def destroy(self, timeout: float) -> None:
+        self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
 
     def output(self) -> dict[str, Any]:
-        result = self.run(self.argv("output", "-json"), env=self.env())
+        timeout = deadlines.OUTPUT.seconds()
+        result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout)
         return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
 
     def has_state(self) -> bool:
@@ -106,11 +108,19 @@ class Terraform:
         except (OSError, ValueError):
             return False
 
-    def _run(self, argv: list[str], json_events: bool = True) -> None:
+    def _run(self, argv: list[str], timeout: float, json_events: bool = True) -> None:
         self.diagnostics = []
         handler = self._on_line if json_events else self._on_init_line
+        verb = argv[2]
+
+        def beat(elapsed: float) -> None:
+            text = f"terraform {verb}: still running after {elapsed:.0f} s (stopped at {timeout:.0f} s)"
+            self.on_event({"type": "log", "@message": text})
+
         try:
-            self.run(argv, env=self.env(), on_line=handler)
+            self.run(argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat)
+        except DeadlineExceeded:
+            raise
         except CommandError as exc:
             raise self._explain(exc) from exc
 
@@ -140,3 +150,4 @@ class Terraform:
         error = InfraError(redact(f"{text}: {detail}" if detail else text), exc.fix)
         error.__cause__ = exc
         return error
+

@@ -7,9 +7,11 @@ import secrets
 import shutil
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .. import paths, redact
+from ..deadlines import Cost
+from ..errors import DeadlineExceeded
 from ..lifecycle import Context, Step
 from ..terraform import Terraform
 
@@ -44,6 +46,16 @@ class TerraformBackend(Backend):
     """render -> init -> apply -> configure; destroy -> sweep. Subclasses supply the variables."""
 
     module: str
+    # Deadlines: a base plus so much per component (deadlines.py); a backend whose resources
+    # are slower to make (VMs) declares its own.
+    costs: ClassVar[dict[str, Cost]] = {
+        "apply": Cost(60, 30),
+        "destroy": Cost(60, 15),
+        "configure": Cost(180, 60),
+    }
+
+    def deadline(self, ctx: Context, action: str) -> float:
+        return self.costs[action].seconds(units(ctx))
 
     @abstractmethod
     def tf_vars(self, ctx: Context) -> dict[str, Any]: ...
@@ -89,7 +101,7 @@ class TerraformBackend(Backend):
 
     def apply(self, ctx: Context) -> None:
         tf = self.terraform(ctx)
-        tf.apply()
+        tf.apply(self.deadline(ctx, "apply"))
         outputs = tf.output()
         ctx.store.update(endpoints=outputs.get("endpoints") or {}, hosts=outputs.get("hosts") or {})
 
@@ -114,6 +126,7 @@ class TerraformBackend(Backend):
                 ctx.store.path("ansible"),
                 extravars=playbook_vars(ctx),
                 on_event=lambda e: _ansible_progress(ctx, e),
+                timeout=self.deadline(ctx, "configure"),
             )
 
     def destroy(self, ctx: Context) -> None:
@@ -122,8 +135,22 @@ class TerraformBackend(Backend):
             return  # apply never began: nothing Terraform made
         tf = self.terraform(ctx)
         ensure_init(workdir, tf)
-        tf.destroy()
+        try:
+            tf.destroy(self.deadline(ctx, "destroy"))
+        except DeadlineExceeded as exc:
+            # A hung provider must not keep the sandbox: the sweep step that follows removes
+            # everything by its labels, and the ledger says why Terraform's state was dropped.
+            ctx.store.record("destroy-deadline", seconds=round(exc.seconds), run=ctx.run_id)
+            ctx.report.info(f"{exc.message}; removing the sandbox by its labels instead")
+            (workdir / "terraform.tfstate").unlink(missing_ok=True)
         shutil.rmtree(workdir / ".terraform", ignore_errors=True)
+
+
+def units(ctx: Context) -> int:
+    """Components of the instance: from the definition, else (down from state alone) its hosts."""
+    if ctx.lab is not None:
+        return len(ctx.lab.sandbox.components)
+    return len(ctx.store.read().get("hosts") or {}) or 1
 
 
 def ensure_init(workdir: Path, tf: Terraform) -> None:

@@ -37,8 +37,8 @@ def test_argv_for_each_command(tmp_path: Path, lab_home: Path) -> None:
     fake = FakeRun(stdout=json.dumps({"endpoints": {"value": {"a": "127.0.0.1:1"}, "type": "map"}}))
     t = tf(tmp_path, fake)
     t.init()
-    t.apply()
-    t.destroy()
+    t.apply(60)
+    t.destroy(60)
     assert t.output() == {"endpoints": {"a": "127.0.0.1:1"}}
     wd = f"-chdir={tmp_path / 'wd'}"
     assert fake.calls == [
@@ -64,7 +64,7 @@ def test_events_stream_and_error_diagnostic_explains_failure(tmp_path: Path, lab
     )
     t = Terraform(tmp_path, binary="tf", run=fake, on_event=events.append)
     with pytest.raises(InfraError, match=r"terraform: Unable to find image \(docker.x\): no such image lab/x"):
-        t.apply()
+        t.apply(60)
     assert [e["type"] for e in events] == ["apply_start", "diagnostic", "log"]
 
 
