@@ -82,6 +82,8 @@ class Terraform:
     def init(self) -> None:
         # Terraform's shared plugin cache is not safe for concurrent inits: two instances
         # initialising at once (cohorts, smoke -j) fail with 'file exists'. Init takes ~0.2 s.
+        # Init then detaches this working directory from the cache (own hard links), so another
+        # instance's init rewriting the cache cannot pull a provider from under a running apply.
         import fcntl
 
         paths.lab_home().mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -89,6 +91,7 @@ class Terraform:
             fcntl.flock(lock, fcntl.LOCK_EX)
             argv = self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT)
             self._run(argv, deadlines.INIT.seconds(), json_events=False)
+            detach_providers(self.workdir / ".terraform" / "providers")
 
     def apply(self, timeout: float) -> None:
         self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
@@ -151,3 +154,25 @@ class Terraform:
         error.__cause__ = exc
         return error
 
+
+def detach_providers(providers: Path) -> None:
+    """Replace each provider link into the shared plugin cache by a folder of hard links (same
+    filesystem: no copy), so this working directory never depends on the cache again."""
+    if not providers.is_dir():
+        return
+    for link in [p for p in providers.rglob("*") if p.is_symlink()]:
+        target = link.resolve()
+        if not target.is_dir():
+            continue
+        staging = link.with_name(f".{link.name}.detach")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(target, staging, copy_function=_link_or_copy)
+        link.unlink()
+        staging.rename(link)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
