@@ -14,10 +14,13 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.teardown import torn_down
 
 
 def used_mb() -> float:
@@ -58,7 +61,6 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=20)
     parser.add_argument("--jobs", type=int, default=4)
     args = parser.parse_args()
-    os.environ.setdefault("LAB_HOME", tempfile.mkdtemp(prefix="lab-bench-"))
     ids = [f"s{i:02d}" for i in range(1, args.students + 1)]
     roster = Path(os.environ["LAB_HOME"]) / "roster.csv"
     roster.parent.mkdir(parents=True, exist_ok=True)
@@ -97,4 +99,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with torn_down():
+        main()

@@ -10,10 +10,8 @@ its containers, after up), `lab down` time, and the plain-docker baseline of ben
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -23,6 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lab_up import baseline, lab_cli
+from bench.teardown import torn_down
 
 
 def status(lab_id: str) -> dict[str, Any]:
@@ -97,10 +96,10 @@ def measure(lab_id: str) -> dict[str, Any]:
 
 
 def main() -> None:
-    os.environ.setdefault("LAB_HOME", tempfile.mkdtemp(prefix="lab-bench-"))
     rows = [measure(lab_id) for lab_id in sys.argv[1:] or ["mod-009"]]
     print(json.dumps(rows))
 
 
 if __name__ == "__main__":
-    main()
+    with torn_down():
+        main()

@@ -19,13 +19,13 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.teardown import torn_down
 from provisioner import catalog, images
 from provisioner.checks.runner import render
 
@@ -103,7 +103,6 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--cold", action="store_true", help="also time a first up that builds the lab's images")
     args = parser.parse_args()
-    os.environ.setdefault("LAB_HOME", tempfile.mkdtemp(prefix="lab-bench-"))
     figures: dict[str, Any] = {"lab": args.lab, "runs": args.runs}
     if args.cold:
         lab = catalog.load(args.lab)
@@ -134,4 +133,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with torn_down():
+        main()

@@ -12,11 +12,9 @@ The accelerator (KVM or TCG) is the one `lab doctor` reports.
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -24,6 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lab_up import lab_cli
+from bench.teardown import torn_down
 
 
 def banner(port: int) -> bool:
@@ -49,7 +48,6 @@ def ssh_port(lab_id: str) -> int | None:
 
 def main() -> None:
     lab_id = sys.argv[1] if len(sys.argv) > 1 else "mod-002"
-    os.environ.setdefault("LAB_HOME", tempfile.mkdtemp(prefix="lab-bench-"))
     lab_cli("images", "build", lab_id)
     found: dict[str, float] = {}
     stop = threading.Event()
@@ -88,4 +86,5 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    with torn_down():
+        main()
