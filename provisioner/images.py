@@ -9,7 +9,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from . import TOOL, __version__, paths
+from . import TOOL, __version__, deadlines, paths
 from .errors import UsageError
 from .proc import run
 
@@ -36,7 +36,8 @@ def content_hash(folder: Path, base: str) -> str:
 def ensure_base(progress: Progress) -> None:
     if not exists(BASE):
         progress(f"building the base image {BASE} (debootstrap offline, or the official image online)")
-        run(["bash", str(paths.IMAGES_DIR / "base" / "build")], on_line=progress, on_stderr=progress)
+        argv = ["bash", str(paths.IMAGES_DIR / "base" / "build")]
+        run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
 
 
 def tag_for(name: str) -> str:
@@ -76,6 +77,7 @@ def _build(name: str, tag: str, progress: Progress) -> None:
         env=_build_env(),
         on_line=lambda line: _build_line(line, progress),
         on_stderr=progress,
+        timeout=deadlines.IMAGE_BUILD.seconds(),
     )
 
 
