@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from . import paths
 from .errors import DeadlineExceeded, InfraError
 from .redact import redact
+from .state import make_private, write_private
 
 Event = dict[str, Any]
 
@@ -43,25 +47,39 @@ def run_playbook(
         return True
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    result = ansible_runner.run(
-        private_data_dir=str(data_dir),
-        playbook=str(playbook.resolve()),
-        inventory=str(inventory.resolve()),
-        extravars=extravars,
-        envvars=_envvars(),
-        event_handler=handle,
-        quiet=True,
-        limit=limit,
-        rotate_artifacts=3,
-        suppress_env_files=True,
-        timeout=int(timeout) if timeout else None,
-    )
+    with _vars_file(data_dir, extravars) as vars_file:
+        result = ansible_runner.run(
+            private_data_dir=str(data_dir),
+            playbook=str(playbook.resolve()),
+            inventory=str(inventory.resolve()),
+            extravars=str(vars_file),
+            envvars=_envvars(),
+            event_handler=handle,
+            quiet=True,
+            limit=limit,
+            rotate_artifacts=3,
+            suppress_env_files=True,
+            timeout=int(timeout) if timeout else None,
+        )
+    make_private(data_dir)
     stats = next((e["event_data"] for e in reversed(events) if e.get("event") == "playbook_on_stats"), None)
     if result.status == "timeout":
         raise _timed_out(playbook, events, float(timeout or 0))
     if result.status != "successful" or failures:
         raise _failure(playbook, result, failures)
     return stats or {}
+
+
+@contextlib.contextmanager
+def _vars_file(data_dir: Path, extravars: dict[str, Any]) -> Iterator[Path]:
+    """Variables (generated secrets among them) go to Ansible as `-e @file`, a 0600 file removed
+    after the run: given as a dict, ansible-runner writes them into its `command` artifact."""
+    path = data_dir / f".vars-{os.getpid()}-{threading.get_ident()}.json"
+    write_private(path, json.dumps(extravars))
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
 
 
 def _envvars() -> dict[str, str]:

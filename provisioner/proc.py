@@ -44,15 +44,17 @@ def run(
     stdin_data: str | None = None,
     timeout: float | None = None,
     heartbeat: Heartbeat | None = None,
+    umask: int = -1,
 ) -> Result:
     """Run argv, stream stdout lines to on_line, keep stderr's tail; raise CommandError on failure.
 
     With a timeout the child's process group is stopped when it expires (DeadlineExceeded when
     check is set); heartbeat(elapsed) is called every HEARTBEAT_EVERY seconds while it runs.
-    Ctrl-C is forwarded to the child once so tools like Terraform release their locks.
+    Ctrl-C is forwarded to the child once so tools like Terraform release their locks. A umask
+    (e.g. 0o077) makes every file the child writes private to the user.
     """
     argv = [str(a) for a in argv]
-    proc = _spawn(argv, cwd, env, stdin_data is not None)
+    proc = _spawn(argv, cwd, env, stdin_data is not None, umask)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     drain = threading.Thread(target=_drain, args=(proc, tail, on_stderr), daemon=True)
     drain.start()
@@ -71,7 +73,7 @@ def run(
 
 
 def _spawn(
-    argv: list[str], cwd: str | os.PathLike[str] | None, env: Mapping[str, str] | None, has_stdin: bool
+    argv: list[str], cwd: Cwd, env: Mapping[str, str] | None, has_stdin: bool, umask: int
 ) -> subprocess.Popen[str]:
     try:
         return subprocess.Popen(
@@ -85,6 +87,7 @@ def _spawn(
             stderr=subprocess.PIPE,
             # Its own group: a deadline or Ctrl-C reaches the child's children (providers) too.
             start_new_session=True,
+            umask=umask,
         )
     except FileNotFoundError as exc:
         raise InfraError(f"{argv[0]}: command not found", f"install {argv[0]} (see `lab doctor`)") from exc

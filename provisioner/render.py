@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import paths
+from .state import write_private
 
 if TYPE_CHECKING:
     from .lifecycle import Context
@@ -27,11 +27,11 @@ def render_module(module: Path, workdir: Path, ctx: Context) -> None:
     wanted = set()
     for src in sorted(module.iterdir()):
         if src.suffix == ".tf":
-            shutil.copyfile(src, workdir / src.name)
+            write_private(workdir / src.name, src.read_text())
             wanted.add(src.name)
         elif src.name.endswith(".tf.j2"):
             name = src.name.removesuffix(".j2")
-            (workdir / name).write_text(env.get_template(src.name).render(lab=ctx.lab, ref=ctx.ref))
+            write_private(workdir / name, env.get_template(src.name).render(lab=ctx.lab, ref=ctx.ref))
             wanted.add(name)
     for stale in workdir.glob("*.tf"):
         if stale.name not in wanted:

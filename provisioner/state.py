@@ -61,6 +61,17 @@ def write_private(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def make_private(folder: Path) -> None:
+    """Owner-only modes for everything below folder (tools that ignore the umask, e.g. ansible-runner)."""
+    for path in [folder, *folder.rglob("*")]:
+        if path.is_symlink():
+            continue
+        mode = path.stat().st_mode
+        private = 0o700 if path.is_dir() else (0o700 if mode & 0o100 else 0o600)
+        if mode & 0o777 != private:
+            path.chmod(private)
+
+
 class Store:
     """The state folder of one instance. Only the lock holder writes to it."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -15,6 +16,7 @@ from .proc import run as default_run
 from .redact import redact
 
 Event = dict[str, Any]
+PRIVATE = 0o077  # state and its backups hold the containers' environment, passwords included
 LOCK_TIMEOUT = "-lock-timeout=120s"  # a killed `lab up` may leave Terraform finishing its apply
 
 
@@ -92,6 +94,8 @@ class Terraform:
             argv = self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT)
             self._run(argv, deadlines.INIT.seconds(), json_events=False)
             detach_providers(self.workdir / ".terraform" / "providers")
+            with contextlib.suppress(FileNotFoundError):  # a module without providers has none
+                (self.workdir / ".terraform.lock.hcl").chmod(0o600)  # Terraform writes it 0644
 
     def apply(self, timeout: float) -> None:
         self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
@@ -101,7 +105,7 @@ class Terraform:
 
     def output(self) -> dict[str, Any]:
         timeout = deadlines.OUTPUT.seconds()
-        result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout)
+        result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout, umask=PRIVATE)
         return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
 
     def has_state(self) -> bool:
@@ -121,7 +125,7 @@ class Terraform:
             self.on_event({"type": "log", "@message": text})
 
         try:
-            self.run(argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat)
+            self.run(argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat, umask=PRIVATE)
         except DeadlineExceeded:
             raise
         except CommandError as exc:

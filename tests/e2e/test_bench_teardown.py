@@ -20,7 +20,8 @@ SCRIPT = """
 import subprocess, sys, time
 from bench.teardown import torn_down
 with torn_down():
-    subprocess.run([sys.executable, "-m", "provisioner", "up", "testlab", "-i", "b1"], check=True, stdout=subprocess.DEVNULL)
+    argv = [sys.executable, "-m", "provisioner", "up", "testlab", "-i", "b1"]
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
     print("up", flush=True)
     if sys.argv[1] == "fail":
         subprocess.run([sys.executable, "-m", "provisioner", "up", "no-such-lab"], check=True)
