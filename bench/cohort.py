@@ -50,9 +50,13 @@ def peak_while(action: object) -> tuple[float, float]:
 
 
 def lab(*args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "provisioner", *args], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    """Run the CLI; on failure, show the end of what it said (the figures mean nothing then)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "provisioner", *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
+    if result.returncode != 0:
+        tail = "\n".join(result.stderr.strip().splitlines()[-25:])
+        raise SystemExit(f"bench: `lab {' '.join(args)}` exited {result.returncode}:\n{tail}")
 
 
 def main() -> None:
