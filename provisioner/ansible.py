@@ -5,14 +5,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import sys
 import threading
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from . import paths
 from .errors import DeadlineExceeded, InfraError
+from .proc import HEARTBEAT_EVERY
 from .redact import redact
 from .state import make_private, write_private
 
@@ -38,6 +42,7 @@ def run_playbook(
 
     def handle(event: Event) -> bool:
         # Keep it cheap: a slow handler trips pexpect's timeout, and returning False drops stats.
+        event["_lab_seen"] = time.monotonic()
         events.append(event)
         failed = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
         if failed and not event.get("event_data", {}).get("ignore_errors"):
@@ -47,13 +52,14 @@ def run_playbook(
         return True
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    with _vars_file(data_dir, extravars) as vars_file:
+    marker = uuid.uuid4().hex
+    with _vars_file(data_dir, extravars) as vars_file, _heartbeat(events, on_event):
         result = ansible_runner.run(
             private_data_dir=str(data_dir),
             playbook=str(playbook.resolve()),
             inventory=str(inventory.resolve()),
             extravars=str(vars_file),
-            envvars=_envvars(),
+            envvars=_envvars() | {RUN_MARKER: marker},
             event_handler=handle,
             quiet=True,
             limit=limit,
@@ -64,10 +70,48 @@ def run_playbook(
     make_private(data_dir)
     stats = next((e["event_data"] for e in reversed(events) if e.get("event") == "playbook_on_stats"), None)
     if result.status == "timeout":
+        stop_marked(marker)
         raise _timed_out(playbook, events, float(timeout or 0))
     if result.status != "successful" or failures:
         raise _failure(playbook, result, failures)
     return stats or {}
+
+
+STILL_RUNNING = "lab_still_running"
+# Ansible's workers start sessions of their own, so stopping the runner's process group leaves
+# them (and the task they run) behind: each run marks its processes through the environment.
+RUN_MARKER = "LAB_ANSIBLE_RUN"
+
+
+def stop_marked(marker: str) -> None:
+    """SIGKILL every process of this run (found by its environment in /proc, where there is one)."""
+    needle = f"{RUN_MARKER}={marker}".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError):
+            if needle in (proc / "environ").read_bytes().split(b"\0"):
+                os.kill(int(proc.name), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _heartbeat(events: list[Event], on_event: Callable[[Event], None] | None) -> Iterator[None]:
+    """Every HEARTBEAT_EVERY seconds, an event naming the task that is still running and for how long."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            starts = [e for e in events if e.get("event") == "playbook_on_task_start"]
+            if starts and on_event:
+                data = starts[-1].get("event_data") or {}
+                elapsed = time.monotonic() - starts[-1].get("_lab_seen", time.monotonic())
+                on_event({"event": STILL_RUNNING, "event_data": {"task": data.get("task", ""), "elapsed": elapsed}})
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextlib.contextmanager

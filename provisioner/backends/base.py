@@ -202,5 +202,7 @@ def _ansible_progress(ctx: Context, event: dict[str, Any]) -> None:
     data = event.get("event_data") or {}
     if event.get("event") == "playbook_on_task_start":
         ctx.report.info(f"task: {data.get('task', '')}")
+    elif event.get("event") == "lab_still_running" and data.get("elapsed", 0) >= 10:
+        ctx.report.info(f"task: {data.get('task', '')}: still running after {data['elapsed']:.0f} s")
     elif event.get("event") == "runner_on_failed" and not data.get("ignore_errors"):
         ctx.report.info(redact.redact(f"failed on {data.get('host')}: {data.get('task')}"))

@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from provisioner import ansible
+from provisioner.errors import DeadlineExceeded
 from tests.helpers import lab, state_leftovers, status
 
 pytestmark = pytest.mark.e2e
@@ -48,3 +52,27 @@ def test_a_timed_out_init_fails_up_cleanly_and_state_says_why(lab_home: Path) ->
     assert state["status"] == "failed-removed" and "did not finish within" in state["error"]
     lab("down", "testlab", "-i", "slow")
     assert [p for p in state_leftovers(lab_home) if not p.startswith("diagnostics/")] == []
+
+
+def test_a_hung_ansible_task_is_reported_while_it_runs_and_stopped_at_the_deadline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ansible, "HEARTBEAT_EVERY", 1.0)
+    book = tmp_path / "hang.yml"
+    book.write_text(
+        "- hosts: all\n  gather_facts: false\n  tasks:\n"
+        "    - name: Wait for something that never comes\n      ansible.builtin.command: sleep 300\n"
+    )
+    inventory = tmp_path / "inventory.json"
+    local = {"ansible_connection": "local", "ansible_python_interpreter": sys.executable}
+    inventory.write_text(json.dumps({"all": {"hosts": {"box": local}}}))
+    seen: list[dict[str, Any]] = []
+    started = time.monotonic()
+    with pytest.raises(DeadlineExceeded) as info:
+        ansible.run_playbook(book, inventory, tmp_path / "data", extravars={}, on_event=seen.append, timeout=6)
+    assert time.monotonic() - started < 30
+    assert "did not finish within 6 s" in info.value.message
+    assert "in task 'Wait for something that never comes'" in info.value.message
+    beats = [e["event_data"] for e in seen if e.get("event") == ansible.STILL_RUNNING]
+    assert beats and beats[-1]["task"] == "Wait for something that never comes" and beats[-1]["elapsed"] >= 2
+    assert not subprocess.run(["pgrep", "-f", "sleep 300"], capture_output=True).stdout
