@@ -2,10 +2,15 @@
 libvirt provider (dmacvicar/libvirt 0.8.3) and configured by Ansible over SSH.
 
 Per instance: a storage pool `lab-<lab>-<instance>` holding a thin qcow2 overlay on the shared base
-image and a cloud-init seed (user `learner`, the instance's own SSH key), and one domain per
-component, `lab-<lab>-<instance>-<component>`, booted directly from the base image's kernel. Each
-VM's NIC is QEMU's user network with its ports forwarded from 127.0.0.1 only: nothing is ever
-reached through a bridge address. KVM is used where a probe boots a kernel under it, else TCG.
+image, a cloud-init seed ISO per VM (user `learner`, the instance's own SSH key) made here and
+attached as a plain file, and one domain per component, `lab-<lab>-<instance>-<component>`, booted
+directly from the base image's kernel. Each VM's NIC is QEMU's user network with its ports
+forwarded from 127.0.0.1 only: nothing is ever reached through a bridge address. KVM is used where
+a probe boots a kernel under it, else TCG.
+
+No libvirt stream is ever opened through the provider: its libvirt client can deadlock on a volume
+download (see docs/troubleshooting.md), so the seed is not a `libvirt_cloudinit_disk`, whose every
+refresh downloads the ISO.
 
 Shared, built once: the VM image (images/vm-base/build, cached by content hash in
 ~/.local/share/lab/vm-images) published into the `lab-images` pool under the storage root
@@ -21,6 +26,7 @@ import json
 import os
 import shlex
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -53,6 +59,12 @@ Progress = Callable[[str], None]
 def storage_root() -> Path:
     """Where libvirt keeps lab disks; QEMU (user libvirt-qemu) must be able to traverse it."""
     return Path(os.environ.get("LAB_VM_STORAGE", "/var/lib/libvirt/images/lab"))
+
+
+def seed_dir() -> Path:
+    """Cloud-init seed ISOs of every instance (outside any pool: a pool's folder must be empty
+    for Terraform to delete the pool)."""
+    return storage_root() / "seeds"
 
 
 def image_cache() -> Path:
@@ -279,7 +291,9 @@ class VmBackend(TerraformBackend):
 
     def preflight(self, ctx: Context) -> None:
         libvirt_version()
-        missing = [t for t in ("qemu-img", "mkisofs", "xsltproc", "ssh", "ssh-keygen") if not shutil.which(t)]
+        missing = [t for t in ("qemu-img", "xsltproc", "ssh", "ssh-keygen") if not shutil.which(t)]
+        if not iso_tool():
+            missing.append("mkisofs (or genisoimage)")
         if missing:
             raise InfraError(f"missing on PATH: {', '.join(missing)} (the vm backend needs them)", libvirt_fix())
         for c in ctx.require_lab().sandbox.components:
@@ -292,6 +306,7 @@ class VmBackend(TerraformBackend):
             Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
             Step("key", "generating the instance's SSH key", self.ensure_key),
             Step("image", "making sure the VM image is built and published", self.ensure_image),
+            Step("seed", "writing each VM's cloud-init seed", self.make_seeds),
         ]
         boot = Step("boot", "waiting for the VMs to boot and answer SSH", self.wait_ssh)
         return [steps[0], *extra, *steps[1:4], boot, *steps[4:]]
@@ -331,6 +346,13 @@ class VmBackend(TerraformBackend):
         ctx.report.info(detail)
         ctx.store.update(vm_image=image.as_dict(), accel=accel)
 
+    def make_seeds(self, ctx: Context) -> None:
+        public_key = key_file(ctx).with_suffix(".pub").read_text().strip()
+        seeds = {
+            c.name: str(write_seed(ctx.ref.slug, c.name, public_key)) for c in ctx.require_lab().sandbox.components
+        }
+        ctx.store.update(seeds=seeds)
+
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
         lab, state = ctx.require_lab(), ctx.store.read()
         image = state["vm_image"]
@@ -338,6 +360,7 @@ class VmBackend(TerraformBackend):
             c.name: {
                 "memory_mb": c.memory_mb,
                 "vcpus": max(1, int(c.cpus)),
+                "seed": state["seeds"][c.name],
                 "ports": [
                     {"name": p.name, "internal": p.port, "external": state["ports"][p.name], "scheme": p.scheme}
                     for p in c.ports
@@ -358,10 +381,13 @@ class VmBackend(TerraformBackend):
             "console_log_dir": str(CONSOLE_LOG_DIR),
             "bind_address": "127.0.0.1",
             "ssh_user": SSH_USER,
-            "ssh_public_key": key_file(ctx).with_suffix(".pub").read_text().strip(),
             "ssh_key_file": str(key_file(ctx)),
             "vms": vms,
         }
+
+    def apply(self, ctx: Context) -> None:
+        drop_streamed_seeds(self.workdir(ctx))
+        super().apply(ctx)
 
     def wait_ssh(self, ctx: Context) -> None:
         """Until every VM runs a command over SSH and cloud-init has finished; fail fast if one stops."""
@@ -451,35 +477,49 @@ class VmBackend(TerraformBackend):
 
     # -- down -------------------------------------------------------------------------------
 
+    def destroy(self, ctx: Context) -> None:
+        drop_streamed_seeds(self.workdir(ctx))
+        super().destroy(ctx)
+
     def sweep(self, ctx: Context) -> None:
         """This instance's domains (name prefix + the instance in their metadata), its pool and
-        volumes, overlay files and console logs; nothing else."""
-        for hv in (ctx.store.read().get("hosts") or {}).values():  # shared SSH connections, if any
+        volumes, overlay files, cloud-init seeds and console logs; nothing else."""
+        state = ctx.store.read()
+        for hv in (state.get("hosts") or {}).values():  # shared SSH connections, if any
             target = [f"{hv.get('ssh_user', SSH_USER)}@127.0.0.1", "-p", str(hv.get("ssh_port", 22))]
             run(["ssh", "-o", f"ControlPath={control_dir()}/%C", "-O", "exit", *target], check=False, timeout=10)
-        if not shutil.which("virsh"):
-            return
         slug, prefix = ctx.ref.slug, ctx.ref.slug + "-"
-        mine = []
-        for name in virsh("list", "--all", "--name", check=False).split():
-            if name.startswith(prefix) and _owner(name) == ctx.ref.key:
-                mine.append(name)
-        for name in mine:
-            virsh("destroy", name, check=False)
-            virsh("undefine", name, "--nvram", check=False)
-        if slug in virsh("pool-list", "--all", "--name", check=False).split():
-            for line in virsh("vol-list", slug, check=False).splitlines():
-                if line.split():
-                    virsh("vol-delete", line.split()[0], "--pool", slug, check=False)
-            virsh("pool-destroy", slug, check=False)
-            virsh("pool-undefine", slug, check=False)
+        mine = _sweep_libvirt(slug, ctx.ref.key) if shutil.which("virsh") else []
         shutil.rmtree(storage_root() / slug, ignore_errors=True)
-        components = set(ctx.store.read().get("hosts") or {}) | {n.removeprefix(prefix) for n in mine}
+        seeds = state.get("seeds") or {}
+        components = set(state.get("hosts") or {}) | set(seeds) | {n.removeprefix(prefix) for n in mine}
         if ctx.lab:
             components |= {c.name for c in ctx.lab.sandbox.components}
         for component in components:
             for log in (f"{prefix}{component}-console.log", f"{prefix}{component}.log"):
                 (CONSOLE_LOG_DIR / log).unlink(missing_ok=True)
+            for seed in seed_dir().glob(f"{prefix}{component}-seed-*.iso"):
+                seed.unlink(missing_ok=True)
+        for path in map(Path, seeds.values()):
+            if path.parent == seed_dir() and path.name.startswith(prefix):
+                path.unlink(missing_ok=True)
+
+
+def _sweep_libvirt(slug: str, key: str) -> list[str]:
+    """Destroy and undefine the instance's domains, empty and remove its pool; the domain names."""
+    prefix = slug + "-"
+    mine = [n for n in virsh("list", "--all", "--name", check=False).split() if n.startswith(prefix)]
+    mine = [n for n in mine if _owner(n) == key]
+    for name in mine:
+        virsh("destroy", name, check=False)
+        virsh("undefine", name, "--nvram", check=False)
+    if slug in virsh("pool-list", "--all", "--name", check=False).split():
+        for line in virsh("vol-list", slug, check=False).splitlines():
+            if line.split():
+                virsh("vol-delete", line.split()[0], "--pool", slug, check=False)
+        virsh("pool-destroy", slug, check=False)
+        virsh("pool-undefine", slug, check=False)
+    return mine
 
 
 def shell_argv(lab_id: str, instance: str, host: str | None, command: list[str], tty: bool) -> list[str]:
@@ -498,6 +538,85 @@ def shell_argv(lab_id: str, instance: str, host: str | None, command: list[str],
     if name not in hosts:
         raise UsageError(f"{lab_id} ({instance}) has no VM {name!r}: it has {', '.join(hosts)}")
     return VmBackend().ssh_argv(Context(store.ref, store), name, command or None, tty=tty)
+
+
+# -------------------------------------------------------------------------------- cloud-init
+
+
+def iso_tool() -> str | None:
+    return shutil.which("mkisofs") or shutil.which("genisoimage")
+
+
+def seed_files(slug: str, vm: str, public_key: str) -> dict[str, str]:
+    """NoCloud user-data and meta-data of one VM: its hostname, and the learner with the
+    instance's key (passwordless sudo, no password login). JSON is YAML, and unambiguous."""
+    user = {
+        "name": SSH_USER,
+        "gecos": "Lab learner",
+        "shell": "/bin/bash",
+        "groups": ["sudo", "adm"],
+        "sudo": "ALL=(ALL) NOPASSWD:ALL",
+        "lock_passwd": True,
+        "ssh_authorized_keys": [public_key],
+    }
+    config = {
+        "hostname": vm,
+        "manage_etc_hosts": True,
+        "ssh_pwauth": False,
+        "disable_root": True,
+        "users": [user],
+    }
+    meta = {"instance-id": f"{slug}-{vm}", "local-hostname": vm}
+    return {
+        "user-data": "#cloud-config\n" + json.dumps(config, indent=2, sort_keys=True) + "\n",
+        "meta-data": json.dumps(meta, indent=2, sort_keys=True) + "\n",
+    }
+
+
+def write_seed(slug: str, vm: str, public_key: str) -> Path:
+    """The VM's seed ISO (volume id `cidata`), named after its content: an existing one is reused,
+    and a changed seed is a new file, so Terraform replaces the VM as it would for any change."""
+    files = seed_files(slug, vm, public_key)
+    digest = hashlib.sha256(json.dumps(files, sort_keys=True).encode()).hexdigest()[:12]
+    target = seed_dir() / f"{slug}-{vm}-seed-{digest}.iso"
+    if target.is_file():
+        return target
+    tool = iso_tool()
+    if not tool:
+        raise InfraError("neither mkisofs nor genisoimage is on PATH (cloud-init seeds need one)", libvirt_fix())
+    seed_dir().mkdir(parents=True, exist_ok=True)
+    for path in (storage_root(), seed_dir()):
+        path.chmod(0o755)  # QEMU (user libvirt-qemu) reads the seed
+    iso = seed_dir() / f".{target.name}.tmp"
+    try:
+        with tempfile.TemporaryDirectory(prefix="lab-seed-") as tmp:
+            for name, text in files.items():
+                (Path(tmp) / name).write_text(text)
+            argv = [tool, "-quiet", "-output", str(iso), "-volid", "cidata", "-joliet", "-rock"]
+            run([*argv, *(str(Path(tmp) / name) for name in files)], timeout=60)
+        iso.chmod(0o644)  # a public key and a hostname: nothing secret
+        os.replace(iso, target)
+    finally:
+        iso.unlink(missing_ok=True)
+    return target
+
+
+def drop_streamed_seeds(workdir: Path) -> None:
+    """Instances made before seeds were plain files hold `libvirt_cloudinit_disk` resources, whose
+    refresh downloads the seed over a libvirt stream and can hang the provider for good. Deleting
+    those seed volumes first makes Terraform's refresh see them gone, so it downloads nothing (the
+    VM read its seed at first boot and does not need it again)."""
+    try:
+        state = json.loads((workdir / "terraform.tfstate").read_text())
+    except (OSError, ValueError):
+        return
+    for resource in state.get("resources") or []:
+        if resource.get("type") != "libvirt_cloudinit_disk":
+            continue
+        for instance in resource.get("instances") or []:
+            key = str((instance.get("attributes") or {}).get("id") or "").split(";", 1)[0]
+            if key:
+                virsh("vol-delete", key, check=False)
 
 
 def _owner(domain: str) -> str | None:

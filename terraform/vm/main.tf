@@ -8,26 +8,9 @@ locals {
       [for p in vm.ports : "hostfwd=tcp:${var.bind_address}:${p.external}-:${p.internal}"],
     ))
   }
-  user_data = {
-    for k, vm in var.vms : k => join("\n", ["#cloud-config", yamlencode({
-      hostname         = k
-      manage_etc_hosts = true
-      ssh_pwauth       = false
-      disable_root     = true
-      users = [{
-        name                = var.ssh_user
-        gecos               = "Lab learner"
-        shell               = "/bin/bash"
-        groups              = ["sudo", "adm"]
-        sudo                = "ALL=(ALL) NOPASSWD:ALL"
-        lock_passwd         = true
-        ssh_authorized_keys = [var.ssh_public_key]
-      }]
-    })])
-  }
 }
 
-# The instance's own pool: its overlays and seeds, removed with it.
+# The instance's own pool: its overlays, removed with it.
 resource "libvirt_pool" "instance" {
   name = var.name
   type = "dir"
@@ -44,17 +27,6 @@ resource "libvirt_volume" "root" {
   format         = "qcow2"
 }
 
-resource "libvirt_cloudinit_disk" "seed" {
-  for_each = var.vms
-  name     = "${var.name}-${each.key}-seed.iso"
-  pool     = libvirt_pool.instance.name
-  meta_data = yamlencode({
-    "instance-id"    = "${var.name}-${each.key}"
-    "local-hostname" = each.key
-  })
-  user_data = local.user_data[each.key]
-}
-
 resource "libvirt_domain" "vm" {
   for_each    = var.vms
   name        = "${var.name}-${each.key}"
@@ -65,10 +37,17 @@ resource "libvirt_domain" "vm" {
   kernel      = var.kernel
   initrd      = var.initrd
   cmdline     = [var.cmdline]
-  cloudinit   = libvirt_cloudinit_disk.seed[each.key].id
 
   disk {
     volume_id = libvirt_volume.root[each.key].id
+  }
+
+  # The cloud-init seed: an ISO the backend made, attached as a plain file (a read-only CD-ROM).
+  # Not libvirt_cloudinit_disk: that resource downloads its ISO over a libvirt stream on every
+  # refresh, and the provider's libvirt client can deadlock on such a download, which hangs
+  # plan, apply and destroy for good. Nothing here uses a libvirt stream.
+  disk {
+    file = each.value.seed
   }
 
   # What the provider cannot express: the user-network NIC with its forwards, a logged serial

@@ -31,7 +31,7 @@ variable "tcg_tb_cache_mb" {
 
 variable "pool_dir" {
   type        = string
-  description = "Directory of this instance's storage pool (overlays and cloud-init seeds)."
+  description = "Directory of this instance's storage pool (its overlays)."
 }
 
 variable "base_volume_id" {
@@ -71,21 +71,25 @@ variable "ssh_user" {
   default = "learner"
 }
 
-variable "ssh_public_key" {
-  type        = string
-  description = "Per-instance public key authorised for ssh_user (cloud-init)."
-}
-
 variable "ssh_key_file" {
   type        = string
   description = "Path of the matching private key (reported in the outputs only)."
 }
 
 variable "vms" {
-  description = "One VM per sandbox component; ports are forwarded from bind_address by QEMU user networking."
+  description = <<-EOT
+    One VM per sandbox component; ports are forwarded from bind_address by QEMU user networking.
+    seed: path of the VM's cloud-init seed ISO (NoCloud, volume id cidata), made by the backend:
+    hostname, and ssh_user with the instance's public key.
+  EOT
   type = map(object({
     memory_mb = number
     vcpus     = number
+    seed      = string
     ports     = list(object({ name = string, internal = number, external = number, scheme = string }))
   }))
+  validation {
+    condition     = alltrue([for vm in var.vms : endswith(vm.seed, ".iso")])
+    error_message = "Each seed is a path ending in .iso (the provider attaches .iso files as CD-ROMs)."
+  }
 }
