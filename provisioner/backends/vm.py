@@ -302,11 +302,13 @@ class VmBackend(TerraformBackend):
 
     def up_steps(self) -> list[Step]:
         steps = super().up_steps()
+        # Ports last, just before Terraform starts the VMs: another state root's sandbox may take
+        # a free port meanwhile, and an image build can take minutes.
         extra = [
-            Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
             Step("key", "generating the instance's SSH key", self.ensure_key),
             Step("image", "making sure the VM image is built and published", self.ensure_image),
             Step("seed", "writing each VM's cloud-init seed", self.make_seeds),
+            Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
         ]
         boot = Step("boot", "waiting for the VMs to boot and answer SSH", self.wait_ssh)
         return [steps[0], *extra, *steps[1:4], boot, *steps[4:]]

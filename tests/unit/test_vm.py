@@ -136,3 +136,11 @@ def test_sweep_removes_this_instances_seeds_and_no_one_elses(
     vm.VmBackend().sweep(ctx)
     assert [p for p in mine if p.exists()] == []
     assert all(p.exists() for p in others)
+
+
+def test_ports_are_allocated_just_before_terraform_starts_the_vms() -> None:
+    """Ports are free when allocated, but another state root may take one later: keep the image
+    build (minutes) out of that window."""
+    names = [s.name for s in vm.VmBackend().up_steps()]
+    assert names.index("image") < names.index("seed") < names.index("ports")
+    assert names[names.index("ports") :][:4] == ["ports", "render", "init", "apply"]
