@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import shutil
@@ -33,6 +34,63 @@ def docker_fix() -> str:
     if os.geteuid() == 0 and Path("/etc/debian_version").exists():
         return "lab doctor --fix (installs docker.io if needed and starts dockerd)"
     return "start Docker: `sudo systemctl start docker` (Linux) or open Docker Desktop (macOS/Windows)"
+
+
+# Where the engine's bridge shows up when the engine shares this machine's network namespace.
+SYS_CLASS_NET = Path("/sys/class/net")
+
+
+def docker_bridge() -> Row | None:
+    """The default network's bridge of a local engine still exists. Another dockerd started on the
+    host with `--bridge none` deletes it while the engine keeps running; then every container on
+    the default network and every `docker build` RUN step fails until the engine restarts.
+
+    None where this machine's interfaces say nothing about the engine's: not Linux, a remote or
+    TCP DOCKER_HOST, Docker Desktop (a VM), rootless Docker (its own network namespace), or an
+    engine without a default bridge network (started with `--bridge none` on purpose)."""
+    if not sys.platform.startswith("linux") or not _local_engine_socket():
+        return None
+    info = run(["docker", "info", "--format", "{{json .}}"], check=False, timeout=15)
+    if info.returncode != 0:
+        return None
+    try:
+        details = json.loads(info.stdout)
+    except ValueError:
+        return None
+    if "Docker Desktop" in str(details.get("OperatingSystem", "")):
+        return None
+    if any("rootless" in str(option) for option in details.get("SecurityOptions") or []):
+        return None
+    network = run(["docker", "network", "inspect", "bridge", "--format", "{{json .Options}}"], check=False, timeout=15)
+    if network.returncode != 0:
+        return None
+    try:
+        options = json.loads(network.stdout) or {}
+    except ValueError:
+        return None
+    name = str(options.get("com.docker.network.bridge.name") or "docker0")
+    if (SYS_CLASS_NET / name).exists():
+        return _row("docker bridge", True, f"default network's bridge {name} present")
+    return _row(
+        "docker bridge",
+        False,
+        f"the engine runs but its default bridge {name} is gone: containers on the default network and "
+        "`docker build` RUN steps fail (another dockerd started with --bridge none on this machine deletes it)",
+        f"restart the Docker engine, which recreates {name} (it stops running containers unless live-restore "
+        "is on): `sudo systemctl restart docker`; without systemd, stop dockerd "
+        "(`kill $(cat /var/run/docker.pid)`), wait until it has exited, then `bash scripts/install-docker`",
+    )
+
+
+def _local_engine_socket() -> bool:
+    """The client talks to an engine on this machine through a unix socket (DOCKER_HOST wins over
+    the current context, which DOCKER_CONTEXT may name)."""
+    host = os.environ.get("DOCKER_HOST", "")
+    if not host:
+        argv = ["docker", "context", "inspect", "--format", "{{.Endpoints.docker.Host}}"]
+        context = run(argv, check=False, timeout=15)
+        host = context.stdout.strip() if context.returncode == 0 else ""
+    return (host or "unix:///var/run/docker.sock").startswith("unix://")
 
 
 def terraform_binary() -> Row:
@@ -93,14 +151,20 @@ def diagnose(fix: bool = False) -> list[Row]:
         terraform_binary(),
         providers(),
         ansible(),
-        docker_engine(),
-        vm(),
     ]
     can_fix = fix and os.geteuid() == 0 and Path("/etc/debian_version").exists()
-    if can_fix and not rows[-2]["ok"]:
+    engine = docker_engine()
+    if can_fix and not engine["ok"]:
         run(["bash", str(paths.SCRIPTS_DIR / "install-docker")], check=False, timeout=600)
-        rows[-2] = docker_engine()
-    if can_fix and not rows[-1]["ok"]:
+        engine = docker_engine()
+    rows.append(engine)
+    # Not repaired by --fix: restarting the engine stops the user's containers.
+    bridge = docker_bridge() if engine["ok"] else None
+    if bridge:
+        rows.append(bridge)
+    libvirt = vm()
+    if can_fix and not libvirt["ok"]:
         run(["bash", str(paths.SCRIPTS_DIR / "install-libvirt")], check=False, timeout=900)
-        rows[-1] = vm()
+        libvirt = vm()
+    rows.append(libvirt)
     return rows
