@@ -31,9 +31,10 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from .. import TOOL, paths, ports
+from .. import TOOL, deadlines, paths, ports
+from ..deadlines import Cost
 from ..errors import InfraError, UsageError
 from ..lifecycle import Context, Step
 from ..proc import run
@@ -211,7 +212,8 @@ def build_image(variant: str, progress: Progress) -> Path:
             images.ensure_base(progress)
         progress(f"building the VM image {out.name} (debootstrap offline, a few minutes)")
         build = paths.IMAGES_DIR / IMAGE_FOLDER / "build"
-        run(["bash", str(build), "--variant", variant, "--out", str(out)], on_line=progress, on_stderr=progress)
+        argv = ["bash", str(build), "--variant", variant, "--out", str(out)]
+        run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
     return out
 
 
@@ -288,6 +290,8 @@ def description(ctx: Context) -> str:
 
 class VmBackend(TerraformBackend):
     name = "vm"
+    # Ansible over SSH into a software-emulated guest costs 5-8 s a task; a VM's destroy ~3 s.
+    costs: ClassVar[dict[str, Cost]] = TerraformBackend.costs | {"configure": Cost(600, 300)}
 
     def preflight(self, ctx: Context) -> None:
         libvirt_version()
