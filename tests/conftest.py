@@ -63,7 +63,11 @@ def docker_running() -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A missing Docker engine skips docker tests on a laptop, and fails them in CI."""
+    """Tests marked `early` run first (the host-snapshot test is the one that builds every image on a
+    fresh machine, before anything else has touched the host). A missing Docker engine skips docker
+    tests on a laptop, and fails them in CI."""
+    early = [i for i in items if i.get_closest_marker("early")]
+    items[:] = early + [i for i in items if not i.get_closest_marker("early")]
     if docker_running():
         return
     for item in items:
