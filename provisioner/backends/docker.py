@@ -40,9 +40,11 @@ class DockerBackend(TerraformBackend):
 
     def up_steps(self) -> list[Step]:
         steps = super().up_steps()
+        # Ports after images, just before Terraform binds them: a build can take minutes, and
+        # another state root's sandbox may take a port that was free when it was allocated.
         extra = [
-            Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
             Step("images", "making sure the lab's images are built", self.build_images),
+            Step("ports", "allocating ports on 127.0.0.1", self.allocate_ports),
         ]
         return [steps[0], *extra, *steps[1:]]
 

@@ -100,8 +100,11 @@ def test_a_taken_port_is_reported_with_its_owner(lab_home: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
+        # The instance holds this port from an earlier `up` (a table of the previous layout, which
+        # lab adopts), and another process has taken it since.
         lab_home.mkdir(parents=True, exist_ok=True)
         (lab_home / "ports.json").write_text(json.dumps({str(port): ["dockerlab/default", "postgres"]}))
+        (lab_home / "instances/dockerlab/default").mkdir(parents=True)
         result = lab("up", "dockerlab", check=False)
     assert result.returncode == 3
     assert f"error: port 127.0.0.1:{port} for 'postgres' is taken by pid {os.getpid()}" in result.stderr
