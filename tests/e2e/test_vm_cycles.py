@@ -71,8 +71,8 @@ def wait_until_the_guest_runs(domain: str, timeout: float = 60) -> float:
 
 
 def test_ten_vm_cycles_in_a_row_without_a_hang(lab_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Ports of other state roots (tests running alongside) are not in this one's table: allocate
-    # away from the range they start at, so QEMU's forward never meets a port taken meanwhile.
+    # Away from the range other sandboxes start at: a process outside lab (or another user's
+    # lab) may take a port that was free when allocated, and QEMU's forward would then fail.
     monkeypatch.setattr(ports, "LOW", 29500)
     backend = vm.VmBackend()
     ref = InstanceRef("vmcycle")
