@@ -99,11 +99,11 @@ def _heartbeat(events: list[Event], on_event: Callable[[Event], None] | None) ->
 
     def beat() -> None:
         while not stop.wait(HEARTBEAT_EVERY):
-            starts = [e for e in events if e.get("event") == "playbook_on_task_start"]
-            if starts and on_event:
-                data = starts[-1].get("event_data") or {}
-                elapsed = time.monotonic() - starts[-1].get("_lab_seen", time.monotonic())
-                on_event({"event": STILL_RUNNING, "event_data": {"task": data.get("task", ""), "elapsed": elapsed}})
+            start = _last_task_start(events)
+            if start and on_event:
+                task = (start.get("event_data") or {}).get("task", "")
+                elapsed = time.monotonic() - start.get("_lab_seen", time.monotonic())
+                on_event({"event": STILL_RUNNING, "event_data": {"task": task, "elapsed": elapsed}})
 
     thread = threading.Thread(target=beat, daemon=True)
     thread.start()
@@ -151,14 +151,17 @@ def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
 
 
 def _timed_out(playbook: Path, events: list[Event], seconds: float) -> DeadlineExceeded:
-    task = next(
-        (e["event_data"].get("task") for e in reversed(events) if e.get("event") == "playbook_on_task_start"), ""
-    )
+    start = _last_task_start(events)
+    task = (start.get("event_data") or {}).get("task", "") if start else ""
     error = DeadlineExceeded(["ansible-playbook", playbook.name], seconds, "")
     if task:
         error.message = f"{error.message} (in task {task!r})"
         error.args = (error.message,)
     return error
+
+
+def _last_task_start(events: list[Event]) -> Event | None:
+    return next((e for e in reversed(events) if e.get("event") == "playbook_on_task_start"), None)
 
 
 def changed_count(stats: dict[str, Any]) -> int:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .. import paths, redact
+from ..ansible import STILL_RUNNING
 from ..deadlines import Cost
 from ..errors import DeadlineExceeded
 from ..lifecycle import Context, Step
@@ -202,7 +203,7 @@ def _ansible_progress(ctx: Context, event: dict[str, Any]) -> None:
     data = event.get("event_data") or {}
     if event.get("event") == "playbook_on_task_start":
         ctx.report.info(f"task: {data.get('task', '')}")
-    elif event.get("event") == "lab_still_running" and data.get("elapsed", 0) >= 10:
+    elif event.get("event") == STILL_RUNNING and data.get("elapsed", 0) >= 10:
         ctx.report.info(f"task: {data.get('task', '')}: still running after {data['elapsed']:.0f} s")
     elif event.get("event") == "runner_on_failed" and not data.get("ignore_errors"):
         ctx.report.info(redact.redact(f"failed on {data.get('host')}: {data.get('task')}"))
