@@ -16,7 +16,7 @@ BUILT = {
     "vm": "provisioner.backends.vm:VmBackend",
 }
 PLANNED = {
-    "kind": "kind clusters are planned (issue #4)",
+    "kind": "kind clusters are not part of this version of lab",
 }
 
 

@@ -40,7 +40,7 @@ def test_a_lab_on_an_unbuilt_backend_is_skipped_with_the_reason(lab_home: Path, 
     (lab_copy / "lab.yaml").write_text(text)
     result = lab("smoke", "testlab", "--output", "json")
     [run] = json.loads(result.stdout)
-    assert run["status"] == "skipped" and "kind clusters are planned" in run["reason"]
+    assert run["status"] == "skipped" and "kind clusters are not part of this version" in run["reason"]
 
 
 @pytest.mark.docker

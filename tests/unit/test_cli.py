@@ -112,4 +112,5 @@ def test_committed_schema_is_current() -> None:
 def test_up_on_a_planned_backend_says_which_and_exits_3() -> None:
     result = lab("up", "mod-006")
     assert result.returncode == 3
-    assert result.stderr.startswith("error: backend 'kind' is not available: kind clusters are planned (issue #4)")
+    expected = "error: backend 'kind' is not available: kind clusters are not part of this version of lab"
+    assert result.stderr.startswith(expected)
