@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +49,27 @@ def docker_leftovers(*instances: str, lab_id: str = "dockerlab") -> list[str]:
 def state_leftovers(home: Path) -> list[str]:
     keep = {"terraform.rc", "ports.json", "ports.lock", "plugin-cache.lock"}
     return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name not in keep]
+
+
+def libvirt_problem() -> str | None:
+    """Why VMs cannot run here (no QEMU, no libvirtd answering), or None."""
+    from provisioner.backends import vm
+    from provisioner.errors import InfraError
+
+    if not shutil.which("qemu-system-x86_64"):
+        return "no qemu-system-x86_64 on PATH (scripts/install-libvirt installs it)"
+    try:
+        vm.libvirt_version()
+    except InfraError as exc:
+        return exc.message
+    return None
+
+
+def require_libvirt() -> None:
+    """VM tests skip on a laptop without libvirt and fail in CI, which must run them."""
+    import pytest
+
+    if problem := libvirt_problem():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run VMs: {problem}")
+        pytest.skip(problem)

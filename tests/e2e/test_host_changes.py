@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab, status
+from tests.helpers import lab, libvirt_problem, require_libvirt, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.early]
 
@@ -299,25 +299,6 @@ def settle(before: Snapshot, what: str, vms: Iterable[str] = (), cgroup: Path | 
         time.sleep(2)
 
 
-def libvirt_problem() -> str | None:
-    from provisioner.backends import vm
-    from provisioner.errors import InfraError
-
-    try:
-        vm.libvirt_version()
-    except InfraError as exc:
-        return exc.message
-    return None
-
-
-def needs_libvirt() -> None:
-    problem = libvirt_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run VMs: {problem}")
-        pytest.skip(problem)
-
-
 def labelled_leftovers() -> list[str]:
     from provisioner.backends.docker import home_label
 
@@ -360,7 +341,7 @@ def test_up_and_down_change_nothing_on_the_host(home: Path, backend: str) -> Non
     lab_id = LABS[backend]
     slug = f"lab-{lab_id}-{INSTANCE}"
     if backend == "vm":
-        needs_libvirt()
+        require_libvirt()
     before = snapshot([slug])
     with tracked() as cgroup:
         try:

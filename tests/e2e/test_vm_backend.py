@@ -6,37 +6,20 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import lab, state_leftovers, status
+from tests.helpers import lab, require_libvirt, state_leftovers, status
 
 pytestmark = [pytest.mark.e2e]
 
 
-def _libvirt_problem() -> str | None:
-    if not shutil.which("qemu-system-x86_64") or not shutil.which("virsh"):
-        return "no qemu-system-x86_64/virsh on PATH (scripts/install-libvirt installs them)"
-    try:
-        probe = subprocess.run(
-            ["virsh", "-c", "qemu:///system", "version"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"libvirtd does not answer: {exc}"
-    return None if probe.returncode == 0 else f"libvirtd does not answer: {probe.stderr.strip()[:200]}"
-
-
 @pytest.fixture(autouse=True)
 def _needs_libvirt() -> None:
-    problem = _libvirt_problem()
-    if problem:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run VMs: {problem}")
-        pytest.skip(problem)
+    require_libvirt()
 
 
 def virsh(*args: str) -> list[str]:

@@ -12,7 +12,6 @@ Cheap: each cycle makes a domain, lets its kernel run, and destroys it, without 
 
 from __future__ import annotations
 
-import os
 import subprocess
 import time
 from pathlib import Path
@@ -21,9 +20,9 @@ import pytest
 
 from provisioner import catalog, ports
 from provisioner.backends import vm
-from provisioner.errors import InfraError
 from provisioner.lifecycle import Context, Step, run_steps
 from provisioner.state import InstanceRef, Store
+from tests.helpers import require_libvirt
 
 pytestmark = [pytest.mark.e2e]
 
@@ -34,12 +33,7 @@ SLUG = "lab-vmcycle-default"
 
 @pytest.fixture(autouse=True)
 def _needs_libvirt() -> None:
-    try:
-        vm.libvirt_version()
-    except InfraError as exc:
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run VMs: {exc}")
-        pytest.skip(str(exc))
+    require_libvirt()
 
 
 def virsh(*args: str) -> str:
