@@ -26,8 +26,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.teardown import torn_down
-from provisioner import catalog, images
+from provisioner.backends.common import images
 from provisioner.checks.runner import render
+from provisioner.definitions import catalog
 
 
 def lab_cli(*args: str) -> float:

@@ -53,8 +53,8 @@ def state_leftovers(home: Path) -> list[str]:
 
 def libvirt_problem() -> str | None:
     """Why VMs cannot run here (no QEMU, no libvirtd answering), or None."""
-    from provisioner.backends import vm
-    from provisioner.errors import InfraError
+    from provisioner.backends.vm import backend as vm
+    from provisioner.core.errors import InfraError
 
     if not shutil.which("qemu-system-x86_64"):
         return "no qemu-system-x86_64 on PATH (scripts/install-libvirt installs it)"

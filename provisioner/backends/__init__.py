@@ -5,15 +5,15 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ..errors import BackendUnavailable
+from provisioner.core.errors import BackendUnavailable
 
 if TYPE_CHECKING:
-    from .base import Backend
+    from provisioner.backends.base import Backend
 
 BUILT = {
-    "local": "provisioner.backends.local:LocalBackend",
-    "docker": "provisioner.backends.docker:DockerBackend",
-    "vm": "provisioner.backends.vm:VmBackend",
+    "local": "provisioner.backends.local.backend:LocalBackend",
+    "docker": "provisioner.backends.docker.backend:DockerBackend",
+    "vm": "provisioner.backends.vm.backend:VmBackend",
 }
 PLANNED = {
     "kind": "kind clusters are not part of this version of lab",

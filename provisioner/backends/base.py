@@ -9,12 +9,12 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any, ClassVar
 
-from .. import paths, redact
-from ..ansible import STILL_RUNNING
-from ..deadlines import Cost
-from ..errors import DeadlineExceeded
-from ..lifecycle import Context, Step
-from ..terraform import Terraform
+from provisioner.backends.common.ansible import STILL_RUNNING
+from provisioner.backends.common.terraform import Terraform
+from provisioner.core import paths, redact
+from provisioner.core.deadlines import Cost
+from provisioner.core.errors import DeadlineExceeded
+from provisioner.lifecycle.steps import Context, Step
 
 
 class Backend(ABC):
@@ -90,10 +90,10 @@ class TerraformBackend(Backend):
         return Terraform(self.workdir(ctx), on_event=lambda e: _tf_progress(ctx, e))
 
     def render(self, ctx: Context) -> None:
-        from ..render import render_module
+        from provisioner.backends.common.render import render_module
 
         render_module(paths.TERRAFORM_DIR / ctx.require_lab().provision.terraform, self.workdir(ctx), ctx)
-        from ..state import write_private
+        from provisioner.core.state import write_private
 
         write_private(self.workdir(ctx) / "terraform.tfvars.json", json.dumps(self.tf_vars(ctx), indent=2))
 
@@ -109,14 +109,14 @@ class TerraformBackend(Backend):
     def inventory(self, ctx: Context) -> Path:
         hosts = ctx.store.read().get("hosts") or {}
         inv = {"all": {"hosts": {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()}}}
-        from ..state import write_private
+        from provisioner.core.state import write_private
 
         path = ctx.store.path("inventory.json")
         write_private(path, json.dumps(inv, indent=2))
         return path
 
     def configure(self, ctx: Context) -> None:
-        from ..ansible import run_playbook
+        from provisioner.backends.common.ansible import run_playbook
 
         lab = ctx.require_lab()
         inventory = self.inventory(ctx)
@@ -177,7 +177,7 @@ def prepare(ctx: Context) -> None:
 def playbook_vars(ctx: Context) -> dict[str, Any]:
     state = ctx.store.read()
     lab = ctx.require_lab()
-    from ..catalog import resolve
+    from provisioner.definitions.catalog import resolve
 
     return {
         "lab_id": ctx.ref.lab,

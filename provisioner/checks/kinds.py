@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .. import model
-from .runner import CheckEnv, Outcome, render
+from provisioner.checks.runner import CheckEnv, Outcome, render
+from provisioner.definitions import model
 
 
 def _short(text: str, limit: int = 160) -> str:

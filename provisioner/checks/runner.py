@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from ..errors import LabError
-from ..model import Check
-from ..proc import run as default_run
-from ..redact import redact
+from provisioner.core.errors import LabError
+from provisioner.core.proc import run as default_run
+from provisioner.core.redact import redact
+from provisioner.definitions.model import Check
 
 ExecArgv = Callable[[str, list[str]], list[str]]
 
@@ -58,7 +58,7 @@ def render(text: str, values: dict[str, Any]) -> str:
 
 
 def run_check(check: Check, env: CheckEnv, on_retry: Callable[[str], None] | None = None) -> CheckResult:
-    from .kinds import KINDS
+    from provisioner.checks.kinds import KINDS
 
     started = time.monotonic()
     deadline = started + check.retry

@@ -6,12 +6,12 @@ from __future__ import annotations
 def changes_on_second_run(lab_id: str, instance: str = "default") -> dict[str, int]:
     """Each playbook of `provision.playbooks` -> tasks it changed, run as `lab up` runs it."""
     from provisioner import backends
-    from provisioner.ansible import changed_count, run_playbook
     from provisioner.backends.base import playbook_vars
-    from provisioner.catalog import load
-    from provisioner.lifecycle import Context
-    from provisioner.paths import ANSIBLE_DIR
-    from provisioner.state import InstanceRef, Store
+    from provisioner.backends.common.ansible import changed_count, run_playbook
+    from provisioner.core.paths import ANSIBLE_DIR
+    from provisioner.core.state import InstanceRef, Store
+    from provisioner.definitions.catalog import load
+    from provisioner.lifecycle.steps import Context
 
     lab = load(lab_id)
     ref = InstanceRef(lab_id, instance)

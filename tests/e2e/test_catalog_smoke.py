@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from provisioner import backends
-from provisioner.catalog import summaries
+from provisioner.definitions.catalog import summaries
 from tests.helpers import lab
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.catalog]

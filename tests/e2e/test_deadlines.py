@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from provisioner import ansible
-from provisioner.errors import DeadlineExceeded
+from provisioner.backends.common import ansible
+from provisioner.core.errors import DeadlineExceeded
 from tests.helpers import lab, state_leftovers, status
 
 pytestmark = pytest.mark.e2e

@@ -67,17 +67,17 @@ def test_two_instances_side_by_side_isolated_and_cleaned_up(lab_home: Path) -> N
 
 
 def test_configuration_is_idempotent(lab_home: Path) -> None:
-    from provisioner.ansible import changed_count, run_playbook
-    from provisioner.backends.docker import DockerBackend
-    from provisioner.catalog import load
-    from provisioner.lifecycle import Context
-    from provisioner.state import InstanceRef, Store
+    from provisioner.backends.common.ansible import changed_count, run_playbook
+    from provisioner.backends.docker.backend import DockerBackend
+    from provisioner.core.state import InstanceRef, Store
+    from provisioner.definitions.catalog import load
+    from provisioner.lifecycle.steps import Context
 
     lab("up", "dockerlab")
     ctx = Context(InstanceRef("dockerlab"), Store(InstanceRef("dockerlab")), load("dockerlab"))
     backend = DockerBackend()
     from provisioner.backends.base import playbook_vars
-    from provisioner.paths import ANSIBLE_DIR
+    from provisioner.core.paths import ANSIBLE_DIR
 
     stats = run_playbook(
         ANSIBLE_DIR / "dockerlab.yml", backend.inventory(ctx), ctx.store.path("ansible"), extravars=playbook_vars(ctx)
@@ -112,7 +112,7 @@ def test_a_taken_port_is_reported_with_its_owner(lab_home: Path) -> None:
 
 
 def test_gc_removes_only_this_state_roots_labelled_orphans(lab_home: Path) -> None:
-    from provisioner.backends.docker import home_label
+    from provisioner.backends.docker.backend import home_label
 
     def container(name: str, *labels: str) -> None:
         argv = ["docker", "run", "-d", "--name", name, *[a for label in labels for a in ("--label", label)]]

@@ -300,7 +300,7 @@ def settle(before: Snapshot, what: str, vms: Iterable[str] = (), cgroup: Path | 
 
 
 def labelled_leftovers() -> list[str]:
-    from provisioner.backends.docker import home_label
+    from provisioner.backends.docker.backend import home_label
 
     found = []
     for kind in (["ps", "-a"], ["network", "ls"], ["volume", "ls"]):

@@ -44,7 +44,7 @@ def _needs_root_and_tools() -> None:
 
 @pytest.fixture(scope="module")
 def image_tar(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    from provisioner import images
+    from provisioner.backends.common import images
 
     images.ensure_base(print)
     tar = tmp_path_factory.mktemp("load-images") / "debian.tar"

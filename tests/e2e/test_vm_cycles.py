@@ -18,10 +18,11 @@ from pathlib import Path
 
 import pytest
 
-from provisioner import catalog, ports
-from provisioner.backends import vm
-from provisioner.lifecycle import Context, Step, run_steps
-from provisioner.state import InstanceRef, Store
+from provisioner.backends.vm import backend as vm
+from provisioner.core import ports
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions import catalog
+from provisioner.lifecycle.steps import Context, Step, run_steps
 from tests.helpers import require_libvirt
 
 pytestmark = [pytest.mark.e2e]

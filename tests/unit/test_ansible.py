@@ -3,7 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 from types import SimpleNamespace
 
-from provisioner.ansible import _envvars, _failure, changed_count
+from provisioner.backends.common.ansible import _envvars, _failure, changed_count
 
 
 def test_failure_names_task_host_and_message() -> None:

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from provisioner.checks.runner import CheckEnv, run_check
-from provisioner.model import Check
-from provisioner.proc import Result
+from provisioner.core.proc import Result
+from provisioner.definitions.model import Check
 
 
 def check(**spec: Any) -> Check:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioner import cli as cli_module
-from provisioner.errors import InfraError
+from provisioner.cli import main as cli_module
+from provisioner.core.errors import InfraError
 
 CATALOG = [
     "mod-001",
@@ -80,7 +80,7 @@ def test_infra_error_prints_message_and_fix_without_traceback(
     def boom(*_a: object, **_k: object) -> None:
         raise InfraError("the Docker engine is not running", "lab doctor --fix")
 
-    monkeypatch.setattr("provisioner.ops.up", boom)
+    monkeypatch.setattr("provisioner.lifecycle.ops.up", boom)
     monkeypatch.setattr(sys, "argv", ["lab", "up", "mod-008"])
     with pytest.raises(SystemExit) as info:
         cli_module.main()
@@ -95,7 +95,7 @@ def test_unexpected_error_is_one_line_unless_debug(
     def boom(*_a: object, **_k: object) -> None:
         raise RuntimeError("kaput")
 
-    monkeypatch.setattr("provisioner.catalog.summaries", boom)
+    monkeypatch.setattr("provisioner.definitions.catalog.summaries", boom)
     monkeypatch.setattr(sys, "argv", ["lab", "list"])
     with pytest.raises(SystemExit) as info:
         cli_module.main()

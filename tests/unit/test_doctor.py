@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from provisioner import doctor
-from provisioner.proc import Result
+from provisioner.core.proc import Result
+from provisioner.lifecycle import doctor
 
 INFO = {"OperatingSystem": "Debian GNU/Linux 12 (bookworm)", "SecurityOptions": ["name=seccomp,profile=default"]}
 

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 
-from provisioner import ops
 from provisioner.backends.base import Backend
-from provisioner.backends.docker import DockerBackend
-from provisioner.errors import CommandError, UsageError
-from provisioner.lifecycle import Context, Step
-from provisioner.model import Lab
-from provisioner.state import InstanceRef, Store
+from provisioner.backends.docker.backend import DockerBackend
+from provisioner.core.errors import CommandError, UsageError
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions.model import Lab
+from provisioner.lifecycle import ops
+from provisioner.lifecycle.steps import Context, Step
 
 LAB: dict[str, Any] = {
     "id": "optlab",
@@ -104,7 +104,7 @@ def test_docker_backend_leaves_out_an_optional_image_it_cannot_build(
             raise UsageError("no image 'dash': images/dash/Dockerfile does not exist")
         return f"lab/{name}:1234"
 
-    monkeypatch.setattr("provisioner.images.ensure", ensure)
+    monkeypatch.setattr("provisioner.backends.common.images.ensure", ensure)
     ctx, backend = context(), DockerBackend()
     ctx.store.update(ports={"web": 27100, "dashboard": 27101})
     backend.build_images(ctx)
@@ -119,6 +119,6 @@ def test_docker_backend_fails_when_a_required_image_cannot_be_built(
     def ensure(name: str, progress: Any) -> str:
         raise CommandError(["docker", "build"], 1, "apt-get: network unreachable")
 
-    monkeypatch.setattr("provisioner.images.ensure", ensure)
+    monkeypatch.setattr("provisioner.backends.common.images.ensure", ensure)
     with pytest.raises(CommandError):
         DockerBackend().build_images(context())

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from provisioner import ports
+from provisioner.core import ports
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from provisioner import proc, redact
-from provisioner.errors import CommandError, DeadlineExceeded, InfraError
-from provisioner.proc import run
+from provisioner.core import proc, redact
+from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError
+from provisioner.core.proc import run
 
 
 def test_streams_lines_and_returns_output() -> None:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioner.errors import UsageError
-from provisioner.roster import parse
+from provisioner.cohort.roster import parse
+from provisioner.core.errors import UsageError
 
 
 def roster(tmp_path: Path, text: str) -> Path:

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioner.errors import BusyError
-from provisioner.state import InstanceRef, Store, all_instances, write_private
+from provisioner.core.errors import BusyError
+from provisioner.core.state import InstanceRef, Store, all_instances, write_private
 
 
 def mode(path: Path) -> int:

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from provisioner.errors import CommandError, InfraError
-from provisioner.proc import Result
-from provisioner.terraform import Terraform, cli_config, find_binary
+from provisioner.backends.common.terraform import Terraform, cli_config, find_binary
+from provisioner.core.errors import CommandError, InfraError
+from provisioner.core.proc import Result
 
 
 class FakeRun:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from provisioner.catalog import check_file, resolve
-from provisioner.errors import UsageError
+from provisioner.core.errors import UsageError
+from provisioner.definitions.catalog import check_file, resolve
 
 GOOD = (Path(__file__).parent.parent / "labs" / "testlab" / "lab.yaml").read_text()
 

@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from provisioner import paths
-from provisioner.backends import vm
-from provisioner.lifecycle import Context
-from provisioner.model import Lab
-from provisioner.state import InstanceRef, Store
+from provisioner.backends.vm import backend as vm
+from provisioner.core import paths
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions.model import Lab
+from provisioner.lifecycle.steps import Context
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBvP9Jc0nkWqUO2Qd0d3ZmFrZWtleWZvcnRlc3Rz lab-test"
 LAB: dict[str, Any] = {

@@ -1,0 +1,168 @@
+"""Ansible through ansible-runner, with events streamed and failures typed (pitfalls: FACTS.md)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from provisioner.core import paths
+from provisioner.core.errors import DeadlineExceeded, InfraError
+from provisioner.core.proc import HEARTBEAT_EVERY
+from provisioner.core.redact import redact
+from provisioner.core.state import make_private, write_private
+
+Event = dict[str, Any]
+
+
+def run_playbook(
+    playbook: Path,
+    inventory: Path,
+    data_dir: Path,
+    *,
+    extravars: dict[str, Any],
+    on_event: Callable[[Event], None] | None = None,
+    limit: str | None = None,
+    timeout: float | None = None,
+) -> dict[str, Any]:
+    """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host,
+    or DeadlineExceeded when the run outlived `timeout` seconds (ansible-runner then stops it)."""
+    import ansible_runner
+
+    events: list[Event] = []
+    failures: list[Event] = []
+
+    def handle(event: Event) -> bool:
+        # Keep it cheap: a slow handler trips pexpect's timeout, and returning False drops stats.
+        event["_lab_seen"] = time.monotonic()
+        events.append(event)
+        failed = event.get("event") in ("runner_on_failed", "runner_on_unreachable")
+        if failed and not event.get("event_data", {}).get("ignore_errors"):
+            failures.append(event)
+        if on_event:
+            on_event(event)
+        return True
+
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    marker = uuid.uuid4().hex
+    with _vars_file(data_dir, extravars) as vars_file, _heartbeat(events, on_event):
+        result = ansible_runner.run(
+            private_data_dir=str(data_dir),
+            playbook=str(playbook.resolve()),
+            inventory=str(inventory.resolve()),
+            extravars=str(vars_file),
+            envvars=_envvars() | {RUN_MARKER: marker},
+            event_handler=handle,
+            quiet=True,
+            limit=limit,
+            rotate_artifacts=3,
+            suppress_env_files=True,
+            timeout=int(timeout) if timeout else None,
+        )
+    make_private(data_dir)
+    stats = next((e["event_data"] for e in reversed(events) if e.get("event") == "playbook_on_stats"), None)
+    if result.status == "timeout":
+        stop_marked(marker)
+        raise _timed_out(playbook, events, float(timeout or 0))
+    if result.status != "successful" or failures:
+        raise _failure(playbook, result, failures)
+    return stats or {}
+
+
+STILL_RUNNING = "lab_still_running"
+# Ansible's workers start sessions of their own, so stopping the runner's process group leaves
+# them (and the task they run) behind: each run marks its processes through the environment.
+RUN_MARKER = "LAB_ANSIBLE_RUN"
+
+
+def stop_marked(marker: str) -> None:
+    """SIGKILL every process of this run (found by its environment in /proc, where there is one)."""
+    needle = f"{RUN_MARKER}={marker}".encode()
+    for proc in Path("/proc").glob("[0-9]*"):
+        with contextlib.suppress(OSError, ValueError):
+            if needle in (proc / "environ").read_bytes().split(b"\0"):
+                os.kill(int(proc.name), signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def _heartbeat(events: list[Event], on_event: Callable[[Event], None] | None) -> Iterator[None]:
+    """Every HEARTBEAT_EVERY seconds, an event naming the task that is still running and for how long."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(HEARTBEAT_EVERY):
+            start = _last_task_start(events)
+            if start and on_event:
+                task = (start.get("event_data") or {}).get("task", "")
+                elapsed = time.monotonic() - start.get("_lab_seen", time.monotonic())
+                on_event({"event": STILL_RUNNING, "event_data": {"task": task, "elapsed": elapsed}})
+
+    thread = threading.Thread(target=beat, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+@contextlib.contextmanager
+def _vars_file(data_dir: Path, extravars: dict[str, Any]) -> Iterator[Path]:
+    """Variables (generated secrets among them) go to Ansible as `-e @file`, a 0600 file removed
+    after the run: given as a dict, ansible-runner writes them into its `command` artifact."""
+    path = data_dir / f".vars-{os.getpid()}-{threading.get_ident()}.json"
+    write_private(path, json.dumps(extravars))
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+
+
+def _envvars() -> dict[str, str]:
+    # ansible-playbook lives beside this interpreter; the runner's cwd is its data dir, so name the config.
+    bindir = str(Path(sys.executable).parent)
+    return {
+        "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        "ANSIBLE_CONFIG": str(paths.ANSIBLE_DIR / "ansible.cfg"),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_ROLES_PATH": str(paths.ANSIBLE_DIR / "roles"),
+    }
+
+
+def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
+    if not failures:
+        return InfraError(
+            f"ansible-playbook {playbook.name} ended {result.status} (rc {result.rc})",
+            "run with --debug, or read the Ansible log in the instance's state folder",
+        )
+    data = failures[0].get("event_data", {})
+    res = data.get("res", {}) or {}
+    msg = res.get("msg") or res.get("stderr") or "failed"
+    text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {str(msg).strip()[:300]}"
+    return InfraError(redact(text), "run `lab up` again with --keep --debug to inspect the sandbox")
+
+
+def _timed_out(playbook: Path, events: list[Event], seconds: float) -> DeadlineExceeded:
+    start = _last_task_start(events)
+    task = (start.get("event_data") or {}).get("task", "") if start else ""
+    error = DeadlineExceeded(["ansible-playbook", playbook.name], seconds, "")
+    if task:
+        error.message = f"{error.message} (in task {task!r})"
+        error.args = (error.message,)
+    return error
+
+
+def _last_task_start(events: list[Event]) -> Event | None:
+    return next((e for e in reversed(events) if e.get("event") == "playbook_on_task_start"), None)
+
+
+def changed_count(stats: dict[str, Any]) -> int:
+    return sum((stats.get("changed") or {}).values())

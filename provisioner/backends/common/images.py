@@ -1,0 +1,94 @@
+"""Lab images: a Debian base, then one image per folder under images/, tagged by content hash."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from provisioner import TOOL, __version__
+from provisioner.core import deadlines, paths
+from provisioner.core.errors import UsageError
+from provisioner.core.proc import run
+
+BASE = "lab/debian:bookworm"
+Progress = Callable[[str], None]
+
+
+def exists(tag: str) -> bool:
+    return run(["docker", "image", "inspect", "--format", "{{.Id}}", tag], check=False, timeout=30).returncode == 0
+
+
+def base_id() -> str:
+    return run(["docker", "image", "inspect", "--format", "{{.Id}}", BASE], timeout=30).stdout.strip()
+
+
+def content_hash(folder: Path, base: str) -> str:
+    """Every file of the build context, and the base image it builds on."""
+    digest = hashlib.sha256(base.encode())
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def ensure_base(progress: Progress) -> None:
+    if not exists(BASE):
+        progress(f"building the base image {BASE} (debootstrap offline, or the official image online)")
+        argv = ["bash", str(paths.IMAGES_DIR / "base" / "build")]
+        run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
+
+
+def tag_for(name: str) -> str:
+    folder = paths.IMAGES_DIR / name
+    if not (folder / "Dockerfile").is_file():
+        raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
+    return f"lab/{name}:{content_hash(folder, base_id())}"
+
+
+@contextlib.contextmanager
+def _build_lock() -> Iterator[None]:
+    """One build at a time on this machine, whatever the LAB_HOME: parallel smoke runs and cohorts
+    would otherwise build the same tag twice, and two builds on a laptop only slow each other."""
+    with (Path(tempfile.gettempdir()) / "lab-image-build.lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+
+
+def ensure(name: str, progress: Progress) -> str:
+    """Build images/<name> unless an image with the same content hash exists; returns its tag."""
+    if exists(BASE) and exists(tag := tag_for(name)):
+        return tag
+    with _build_lock():
+        ensure_base(progress)
+        tag = tag_for(name)
+        if exists(tag):  # built by another process while we waited
+            return tag
+        _build(name, tag, progress)
+    return tag
+
+
+def _build(name: str, tag: str, progress: Progress) -> None:
+    progress(f"building {tag}")
+    labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
+    run(
+        ["docker", "build", "--pull=false", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
+        env=_build_env(),
+        on_line=lambda line: _build_line(line, progress),
+        on_stderr=progress,
+        timeout=deadlines.IMAGE_BUILD.seconds(),
+    )
+
+
+def _build_env() -> dict[str, str]:
+    import os
+
+    # Docker 20.10 from Debian has no BuildKit plugin; the classic builder is what works everywhere.
+    return os.environ | {"DOCKER_BUILDKIT": "0"}
+
+
+def _build_line(line: str, progress: Progress) -> None:
+    if line.startswith("Step ") or line.startswith("Successfully"):
+        progress(line.strip())

@@ -1,0 +1,182 @@
+"""A small Terraform/OpenTofu wrapper over the CLI's -json machine output."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from provisioner.core import deadlines, paths
+from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError
+from provisioner.core.proc import run as default_run
+from provisioner.core.redact import redact
+
+Event = dict[str, Any]
+PRIVATE = 0o077  # state and its backups hold the containers' environment, passwords included
+LOCK_TIMEOUT = "-lock-timeout=120s"  # a killed `lab up` may leave Terraform finishing its apply
+
+
+def find_binary() -> str:
+    """LAB_TERRAFORM names the binary; otherwise terraform, then tofu, from PATH."""
+    wanted = os.environ.get("LAB_TERRAFORM")
+    for name in [wanted] if wanted else ["terraform", "tofu"]:
+        if found := shutil.which(name):
+            return found
+    raise InfraError(
+        f"{wanted or 'terraform (or tofu)'} not found on PATH",
+        "install Terraform or OpenTofu, or set LAB_TERRAFORM to the binary",
+    )
+
+
+def cli_config(mirror: Path, cache: Path) -> str:
+    """Offline, providers come from the filesystem mirror; online, from the registry. The shared
+    plugin cache makes each instance's copy a symlink instead of a 76 MB file."""
+    head = f'plugin_cache_dir = "{cache}"\n'
+    if not mirror.is_dir():
+        return head + "provider_installation {\n  direct {}\n}\n"
+    return head + (
+        "provider_installation {\n"
+        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
+        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
+    )
+
+
+class Terraform:
+    """Runs one working directory; every call goes through the subprocess chokepoint."""
+
+    def __init__(
+        self,
+        workdir: Path,
+        *,
+        binary: str | None = None,
+        on_event: Callable[[Event], None] | None = None,
+        run: Callable[..., Any] = default_run,
+    ) -> None:
+        self.workdir = workdir
+        self.binary = binary or find_binary()
+        self.on_event = on_event or (lambda _e: None)
+        self.run = run
+        self.diagnostics: list[Event] = []
+
+    def env(self) -> dict[str, str]:
+        config = paths.lab_home() / "terraform.rc"
+        cache = paths.lab_home() / "plugin-cache"
+        text = cli_config(paths.provider_mirror(), cache)
+        if not config.exists() or config.read_text() != text:
+            from provisioner.core.state import write_private
+
+            cache.mkdir(parents=True, exist_ok=True)
+            write_private(config, text)
+        return os.environ | {
+            "TF_CLI_CONFIG_FILE": str(config),
+            "TF_IN_AUTOMATION": "1",
+            "CHECKPOINT_DISABLE": "1",
+            "TF_INPUT": "0",
+        }
+
+    def argv(self, *args: str) -> list[str]:
+        return [self.binary, f"-chdir={self.workdir}", *args]
+
+    def init(self) -> None:
+        # Terraform's shared plugin cache is not safe for concurrent inits: two instances
+        # initialising at once (cohorts, smoke -j) fail with 'file exists'. Init takes ~0.2 s.
+        # Init then detaches this working directory from the cache (own hard links), so another
+        # instance's init rewriting the cache cannot pull a provider from under a running apply.
+        import fcntl
+
+        paths.lab_home().mkdir(parents=True, exist_ok=True, mode=0o700)
+        with (paths.lab_home() / "plugin-cache.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            argv = self.argv("init", "-input=false", "-no-color", LOCK_TIMEOUT)
+            self._run(argv, deadlines.INIT.seconds(), json_events=False)
+            detach_providers(self.workdir / ".terraform" / "providers")
+            with contextlib.suppress(FileNotFoundError):  # a module without providers has none
+                (self.workdir / ".terraform.lock.hcl").chmod(0o600)  # Terraform writes it 0644
+
+    def apply(self, timeout: float) -> None:
+        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
+
+    def destroy(self, timeout: float) -> None:
+        self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
+
+    def output(self) -> dict[str, Any]:
+        timeout = deadlines.OUTPUT.seconds()
+        result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout, umask=PRIVATE)
+        return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
+
+    def has_state(self) -> bool:
+        state = self.workdir / "terraform.tfstate"
+        try:
+            return bool(json.loads(state.read_text()).get("resources"))
+        except (OSError, ValueError):
+            return False
+
+    def _run(self, argv: list[str], timeout: float, json_events: bool = True) -> None:
+        self.diagnostics = []
+        handler = self._on_line if json_events else self._on_init_line
+        verb = argv[2]
+
+        def beat(elapsed: float) -> None:
+            text = f"terraform {verb}: still running after {elapsed:.0f} s (stopped at {timeout:.0f} s)"
+            self.on_event({"type": "log", "@message": text})
+
+        try:
+            self.run(argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat, umask=PRIVATE)
+        except DeadlineExceeded:
+            raise
+        except CommandError as exc:
+            raise self._explain(exc) from exc
+
+    def _on_init_line(self, line: str) -> None:
+        # init's text is mostly advice for humans at a shell; keep what was installed and errors.
+        if line.lstrip().startswith(("- Install", "- Using", "Error")):
+            self.on_event({"type": "log", "@message": line.strip()})
+
+    def _on_line(self, line: str) -> None:
+        try:
+            event = json.loads(line)
+        except ValueError:
+            event = {"type": "log", "@message": line}
+        if event.get("type") == "diagnostic":
+            self.diagnostics.append(event)
+        self.on_event(event)
+
+    def _explain(self, exc: CommandError) -> InfraError:
+        """Prefer Terraform's own first error diagnostic over the raw exit code."""
+        errors = [d.get("diagnostic", {}) for d in self.diagnostics if d.get("@level") == "error"]
+        if not errors:
+            return exc
+        first = errors[0]
+        where = first.get("address") or (first.get("range") or {}).get("filename", "")
+        text = f"terraform: {first.get('summary', 'failed')}" + (f" ({where})" if where else "")
+        detail = " ".join(str(first.get("detail", "")).split())[:300]
+        error = InfraError(redact(f"{text}: {detail}" if detail else text), exc.fix)
+        error.__cause__ = exc
+        return error
+
+
+def detach_providers(providers: Path) -> None:
+    """Replace each provider link into the shared plugin cache by a folder of hard links (same
+    filesystem: no copy), so this working directory never depends on the cache again."""
+    if not providers.is_dir():
+        return
+    for link in [p for p in providers.rglob("*") if p.is_symlink()]:
+        target = link.resolve()
+        if not target.is_dir():
+            continue
+        staging = link.with_name(f".{link.name}.detach")
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(target, staging, copy_function=_link_or_copy)
+        link.unlink()
+        staging.rename(link)
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)

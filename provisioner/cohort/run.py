@@ -1,0 +1,142 @@
+"""Cohorts: one isolated sandbox per student, provisioned in parallel, resumable, torn down together."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from provisioner.cohort.roster import Student, parse
+from provisioner.core.errors import InfraError, LabError
+from provisioner.core.report import Reporter
+from provisioner.core.state import InstanceRef, Store, all_instances
+from provisioner.definitions import catalog
+from provisioner.lifecycle.steps import Options
+
+
+@dataclass
+class Outcome:
+    student: str
+    status: str  # ready, skipped (already ready), failed
+    seconds: float = 0.0
+    error: str = ""
+
+
+def members(lab_id: str) -> dict[str, dict[str, Any]]:
+    """Instances of this lab that belong to a student, by student id (from state, not the roster)."""
+    found = {}
+    for ref in all_instances():
+        state = Store(ref).read()
+        if ref.lab == lab_id and state.get("student"):
+            found[state["student"]] = state
+    return found
+
+
+def capacity(lab_id: str, count: int) -> dict[str, float]:
+    lab = catalog.load(lab_id)
+    need_mb = count * sum(c.memory_mb for c in lab.sandbox.components)
+    need_cpu = count * sum(c.cpus for c in lab.sandbox.components)
+    avail_mb = _available_mb()
+    return {
+        "students": count,
+        "memory_mb": need_mb,
+        "available_mb": avail_mb,
+        "cpus": need_cpu,
+        "host_cpus": float(os.cpu_count() or 1),
+    }
+
+
+def _available_mb() -> float:
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemAvailable:"):
+            return int(line.split()[1]) / 1024
+    return float("inf")
+
+
+def check_capacity(lab_id: str, count: int, force: bool) -> None:
+    """Declared memory must fit (with 10% headroom); CPUs may be shared up to 4 per core."""
+    cap = capacity(lab_id, count)
+    too_much = cap["memory_mb"] > 0.9 * cap["available_mb"] or cap["cpus"] > 4 * cap["host_cpus"]
+    if too_much and not force:
+        raise InfraError(
+            f"{count} sandboxes of {lab_id} need {cap['memory_mb']:.0f} MB and {cap['cpus']:.0f} CPUs; "
+            f"this host has {cap['available_mb']:.0f} MB available and {cap['host_cpus']:.0f} CPUs",
+            "provision fewer students at once, or pass --force",
+        )
+
+
+def up(
+    lab_id: str, roster: Path, jobs: int, ttl: float | None, force: bool, report_for: Callable[[str], Reporter]
+) -> tuple[list[Outcome], list[str]]:
+    """Provision students whose sandbox is missing or failed; returns outcomes and removed students."""
+    catalog.load(lab_id)
+    students = parse(roster)
+    current = members(lab_id)
+    todo = [s for s in students if current.get(s.id, {}).get("status") != "ready"]
+    check_capacity(lab_id, len(todo), force)
+    removed = sorted(set(current) - {s.id for s in students})
+    done = [Outcome(s.id, "skipped") for s in students if s not in todo]
+    cancel = threading.Event()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(_one, lab_id, s, ttl, cancel, report_for(s.id)) for s in todo]
+        try:
+            return done + [f.result() for f in futures], removed
+        except KeyboardInterrupt:
+            cancel.set()  # students in flight stop at their next step and clean up after themselves
+            wait(futures)
+            raise
+
+
+def _one(lab_id: str, student: Student, ttl: float | None, cancel: threading.Event, report: Reporter) -> Outcome:
+    from provisioner.lifecycle.ops import up as do_up
+
+    started = time.monotonic()
+    try:
+        do_up(
+            lab_id,
+            student.instance,
+            Options(student=student.id, ttl_seconds=ttl, cancel=cancel, extra={"params": student.params}),
+            report,
+        )
+    except Exception as exc:  # one student's failure never stops the others, whatever it is
+        message = exc.message if isinstance(exc, LabError) else f"unexpected {type(exc).__name__}: {exc}"
+        return Outcome(student.id, "failed", round(time.monotonic() - started, 1), message)
+    return Outcome(student.id, "ready", round(time.monotonic() - started, 1))
+
+
+def down(lab_id: str, students: list[str] | None, jobs: int, report_for: Callable[[str], Reporter]) -> list[str]:
+    from provisioner.lifecycle.ops import down as do_down
+
+    targets = sorted(students if students is not None else members(lab_id))
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        list(pool.map(lambda sid: do_down(lab_id, sid, report_for(sid)), targets))
+    return targets
+
+
+def status(lab_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for sid, state in sorted(members(lab_id).items()):
+        progress = state.get("exercises") or {}
+        rows.append(
+            {
+                "student": sid,
+                "instance": state.get("instance"),
+                "state": state.get("status"),
+                "endpoints": state.get("endpoints") or {},
+                "exercises_passed": sum(1 for p in progress.values() if p.get("passed")),
+                "exercises": progress,
+                "last_check": max((p.get("checked_at", 0) for p in progress.values()), default=None),
+                "age_seconds": round(time.time() - state["created"]) if state.get("created") else None,
+                "expires": state.get("expires"),
+            }
+        )
+    return rows
+
+
+def secrets_of(lab_id: str, student: str) -> dict[str, str]:
+    return Store(InstanceRef(lab_id, student)).secrets()

@@ -1,0 +1,46 @@
+"""How long a Terraform or Ansible run may take before it is stopped.
+
+A deadline scales with the work (a base plus so much per component) and with the machine:
+LAB_TIMEOUT_SCALE multiplies every deadline, for slow machines (software-emulated VMs, CI
+runners under load). Nothing `lab` waits on is allowed to wait forever.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from provisioner.core.errors import UsageError
+
+SCALE_ENV = "LAB_TIMEOUT_SCALE"
+
+
+@dataclass(frozen=True)
+class Cost:
+    """Seconds for a run: `base` once, plus `per_unit` for each component it handles."""
+
+    base: float
+    per_unit: float = 0.0
+
+    def seconds(self, units: int = 1) -> float:
+        return (self.base + self.per_unit * max(1, units)) * scale()
+
+
+def scale() -> float:
+    raw = os.environ.get(SCALE_ENV, "1")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = 0.0
+    if value <= 0:
+        raise UsageError(f"{SCALE_ENV}={raw!r} is not a positive number", f"for example {SCALE_ENV}=2")
+    return value
+
+
+# Terraform's own steps, the same for every backend: init copies providers, output reads state.
+INIT = Cost(120)
+OUTPUT = Cost(30)
+# One image build: the largest (an ML pipeline's Python stack) took 8 minutes under load.
+IMAGE_BUILD = Cost(1800)
+# A reference solution script (some wait for an alert to fire and resolve: about a minute).
+SOLUTION = Cost(600)

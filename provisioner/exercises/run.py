@@ -1,0 +1,123 @@
+"""The learner loop: check exercises (with hints), apply reference solutions, record progress."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from provisioner import backends
+from provisioner.checks.runner import CheckResult, run_checks
+from provisioner.core import deadlines, paths, redact
+from provisioner.core.errors import InfraError, UsageError
+from provisioner.core.proc import run
+from provisioner.core.report import Reporter, Silent
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions import catalog
+from provisioner.definitions.model import Exercise, Lab
+from provisioner.lifecycle.steps import Context
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    title: str
+    passed: bool
+    hint: str
+    checks: list[CheckResult]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "passed": self.passed,
+            "hint": self.hint,
+            "checks": [c.as_dict() for c in self.checks],
+        }
+
+
+def _ready_context(lab_id: str, instance: str, report: Reporter | None) -> tuple[Context, Lab]:
+    lab = catalog.load(lab_id)
+    store = Store(InstanceRef(lab_id, instance))
+    if store.read().get("status") != "ready":
+        raise InfraError(f"{lab_id}/{instance} is not up", f"run `lab up {lab_id}` first")
+    redact.register(*store.secrets().values())
+    return Context(store.ref, store, lab, report or Silent()), lab
+
+
+def select(lab: Lab, ids: list[str]) -> list[Exercise]:
+    known = {ex.id: ex for ex in lab.exercises}
+    unknown = [i for i in ids if i not in known]
+    if unknown:
+        raise UsageError(f"{lab.id} has no exercise {unknown[0]!r}: it has {', '.join(known) or 'none'}")
+    return [known[i] for i in ids] if ids else list(lab.exercises)
+
+
+def check(
+    lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None, retry: bool = False
+) -> list[ExerciseResult]:
+    """Run each exercise's checks once (no retry window unless asked) and record the outcome."""
+    from provisioner.lifecycle.ops import check_env
+
+    ctx, lab = _ready_context(lab_id, instance, report)
+    backend = backends.get(ctx.store.read()["backend"])
+    results = []
+    for ex in select(lab, ids):
+        checks = ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks]
+        outcome = run_checks(checks, check_env(ctx, backend))
+        results.append(ExerciseResult(ex.id, ex.title, all(c.passed for c in outcome), ex.hint, outcome))
+    _record(ctx.store, results)
+    return results
+
+
+def _record(store: Store, results: list[ExerciseResult]) -> None:
+    progress = dict(store.read().get("exercises") or {})
+    for r in results:
+        progress[r.id] = {
+            "passed": r.passed,
+            "checked_at": time.time(),
+            "failed": [c.name for c in r.checks if not c.passed],
+        }
+    store.update(exercises=progress)
+
+
+def solve(lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None) -> list[str]:
+    """Apply the reference solutions of the given exercises (default: all) to the sandbox."""
+    ctx, lab = _ready_context(lab_id, instance, report)
+    backend = backends.get(ctx.store.read()["backend"])
+    folder = catalog.resolve(lab_id).parent
+    done = []
+    with ctx.store.lock("solve"):
+        for ex in select(lab, ids):
+            ctx.report.step("solve", f"{ex.id}: {ex.title}")
+            if ex.solution.playbook:
+                _solve_playbook(ctx, backend, folder / ex.solution.playbook)
+            else:
+                _solve_script(ctx, backend, list(ex.solution.script or []), ex.solution.host, folder)
+            done.append(ex.id)
+    return done
+
+
+def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> None:
+    from pathlib import Path
+
+    from provisioner.backends.base import _ansible_progress, playbook_vars
+    from provisioner.backends.common.ansible import run_playbook
+
+    run_playbook(
+        Path(playbook),
+        backend.inventory(ctx),
+        ctx.store.path("ansible"),
+        extravars=playbook_vars(ctx),
+        on_event=lambda e: _ansible_progress(ctx, e),
+        timeout=backend.deadline(ctx, "configure"),
+    )
+
+
+def _solve_script(ctx: Context, backend: Any, argv: list[str], host: str | None, folder: Any) -> None:
+    if host:
+        run(backend.exec_argv(ctx, host, argv), on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())
+        return
+    env = os.environ | {"LAB_ID": ctx.ref.lab, "LAB_INSTANCE": ctx.ref.instance, "LAB_HOME": str(paths.lab_home())}
+    run(argv, cwd=folder, env=env, on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())

@@ -1,0 +1,130 @@
+"""`lab smoke`: prove each lab works, and that its checks can fail.
+
+Per lab: up (readiness included), every exercise's checks must FAIL before its solution and PASS
+after it, then down, always, even on failure or Ctrl-C (unless keep_on_failure)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+
+from provisioner import backends
+from provisioner.checks.junit import Case, from_checks
+from provisioner.core.errors import LabError
+from provisioner.core.report import Reporter
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions import catalog
+from provisioner.lifecycle.steps import Context, Options
+
+INSTANCE = "smoke"
+
+
+@dataclass
+class LabRun:
+    lab: str
+    status: str = "passed"  # passed, failed, skipped
+    reason: str = ""
+    cases: list[Case] = field(default_factory=list)
+    diagnostics: str | None = None
+    seconds: float = 0.0
+
+    def add(self, case: Case) -> None:
+        self.cases.append(case)
+        if not case.passed and not case.skipped:
+            self.status = "failed"
+
+
+def skip_reason(lab_id: str) -> str | None:
+    """Why this lab cannot run on this machine (never reported as passed), or None."""
+    lab = catalog.load(lab_id)
+    try:
+        backend = backends.get(lab.sandbox.backend)
+        backend.preflight(Context(InstanceRef(lab_id, INSTANCE), Store(InstanceRef(lab_id, INSTANCE)), lab))
+    except LabError as exc:
+        return exc.message
+    return None
+
+
+def smoke_lab(lab_id: str, cancel: threading.Event, keep_on_failure: bool, report: Reporter) -> LabRun:
+    run = LabRun(lab_id)
+    started = time.monotonic()
+    reason = skip_reason(lab_id)
+    if reason:
+        run.status, run.reason = "skipped", reason
+        run.add(Case("up", "up", False, reason, skipped=True))
+        return run
+    try:
+        _exercise(run, lab_id, cancel, keep_on_failure, report)
+    finally:
+        if not (keep_on_failure and run.status == "failed"):
+            _down(run, lab_id, report)
+        run.seconds = round(time.monotonic() - started, 1)
+    return run
+
+
+def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, report: Reporter) -> None:
+    from provisioner.exercises.run import check
+    from provisioner.lifecycle.ops import up
+
+    if not _phase(run, "up", "up", lambda: up(lab_id, INSTANCE, Options(keep=keep, cancel=cancel), report)):
+        return
+    before = check(lab_id, [], INSTANCE, report)
+    for ex in before:
+        run.add(
+            Case(
+                f"{ex.id} fails before solve",
+                "exercise",
+                not ex.passed,
+                "" if not ex.passed else "every check passed before the solution was applied",
+            )
+        )
+    for ex in before:
+        if cancel.is_set():
+            raise KeyboardInterrupt
+        if _phase(run, "solve", f"solve {ex.id}", _solver(lab_id, ex.id, report)):
+            [after] = check(lab_id, [ex.id], INSTANCE, report, retry=True)
+            for case in from_checks("exercise", after.checks):
+                case.name = f"{ex.id} passes after solve: {case.name}"
+                run.add(case)
+
+
+def _solver(lab_id: str, exercise: str, report: Reporter) -> Callable[[], object]:
+    from provisioner.exercises.run import solve
+
+    return lambda: solve(lab_id, [exercise], INSTANCE, report)
+
+
+def _phase(run: LabRun, phase: str, name: str, action: Callable[[], object]) -> bool:
+    started = time.monotonic()
+    try:
+        action()
+    except LabError as exc:
+        run.diagnostics = run.diagnostics or exc.diagnostics
+        run.add(Case(name, phase, False, exc.message, round(time.monotonic() - started, 2)))
+        return False
+    run.add(Case(name, phase, True, "", round(time.monotonic() - started, 2)))
+    return True
+
+
+def _down(run: LabRun, lab_id: str, report: Reporter) -> None:
+    from provisioner.lifecycle.ops import down
+
+    _phase(run, "down", "down", lambda: down(lab_id, INSTANCE, report))
+
+
+def smoke(lab_ids: list[str], jobs: int, keep_on_failure: bool, report_for: Callable[[str], Reporter]) -> list[LabRun]:
+    """Run labs with bounded parallelism; Ctrl-C stops new steps and lets every lab tear down."""
+    cancel = threading.Event()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = [pool.submit(smoke_lab, i, cancel, keep_on_failure, report_for(i)) for i in lab_ids]
+        try:
+            return [f.result() for f in futures]
+        except KeyboardInterrupt:
+            cancel.set()
+            for f in futures:
+                f.cancel()
+            wait(futures)  # let every started lab reach its down before we go
+            raise
