@@ -12,7 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from provisioner.checks.runner import CheckEnv, Outcome, render
+from provisioner.checks.types import CheckEnv, Outcome
+from provisioner.core.templating import render
 from provisioner.definitions import model
 
 

@@ -4,62 +4,19 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
+from provisioner.checks.kinds import KINDS
+from provisioner.checks.types import CheckEnv, CheckResult, Outcome
 from provisioner.core.errors import LabError
-from provisioner.core.proc import run as default_run
 from provisioner.core.redact import redact
+from provisioner.core.templating import render
 from provisioner.definitions.model import Check
 
-ExecArgv = Callable[[str, list[str]], list[str]]
-
-
-@dataclass
-class CheckEnv:
-    """What checks may use: template values, how to run inside a host, the subprocess chokepoint."""
-
-    values: dict[str, Any]
-    exec_argv: ExecArgv = lambda _host, argv: argv
-    run: Callable[..., Any] = default_run
-
-
-@dataclass
-class Outcome:
-    passed: bool
-    expected: str
-    seen: str
-
-
-@dataclass
-class CheckResult:
-    name: str
-    kind: str
-    passed: bool
-    expected: str
-    seen: str
-    seconds: float
-    attempts: int = 1
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def message(self) -> str:
-        return f"expected {self.expected}; seen {self.seen}"
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def render(text: str, values: dict[str, Any]) -> str:
-    import jinja2
-
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701 - not HTML
-    return env.from_string(text).render(**values)
+# Callers import these from the runner, the checks' one entry point.
+__all__ = ["CheckEnv", "CheckResult", "render", "run_check", "run_checks"]
 
 
 def run_check(check: Check, env: CheckEnv, on_retry: Callable[[str], None] | None = None) -> CheckResult:
-    from provisioner.checks.kinds import KINDS
-
     started = time.monotonic()
     deadline = started + check.retry
     attempts = 0
