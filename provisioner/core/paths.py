@@ -1,12 +1,15 @@
-"""Where things live: the repository's data folders and the per-user state root."""
+"""Where things live: the data folders (in the checkout, or inside an installed wheel) and the state root."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-# The package sits at the repository root (editable install), beside labs/, terraform/, ...
-ROOT = Path(os.environ.get("LAB_ROOT", Path(__file__).resolve().parents[2]))
+_PACKAGE = Path(__file__).resolve().parents[1]
+# A wheel carries labs/, terraform/, ... inside the package as data/ (see setup.py); a checkout
+# (editable install) has them beside the package. LAB_ROOT overrides both.
+_BUNDLED = _PACKAGE / "data"
+ROOT = Path(os.environ.get("LAB_ROOT") or (_BUNDLED if _BUNDLED.is_dir() else _PACKAGE.parent))
 LABS_DIR = ROOT / "labs"
 TERRAFORM_DIR = ROOT / "terraform"
 ANSIBLE_DIR = ROOT / "ansible"
