@@ -71,9 +71,16 @@ def check_capacity(lab_id: str, count: int, force: bool) -> None:
 
 
 def up(
-    lab_id: str, roster: Path, jobs: int, ttl: float | None, force: bool, report_for: Callable[[str], Reporter]
+    lab_id: str,
+    roster: Path,
+    jobs: int,
+    ttl: float | None,
+    force: bool,
+    report_for: Callable[[str], Reporter],
+    prune: bool = False,
 ) -> tuple[list[Outcome], list[str]]:
-    """Provision students whose sandbox is missing or failed; returns outcomes and removed students."""
+    """Provision students whose sandbox is missing or failed; returns outcomes and the students no
+    longer on the roster (their sandboxes removed too when `prune`)."""
     catalog.load(lab_id)
     students = parse(roster)
     current = members(lab_id)
@@ -81,11 +88,20 @@ def up(
     check_capacity(lab_id, len(todo), force)
     removed = sorted(set(current) - {s.id for s in students})
     done = [Outcome(s.id, "skipped") for s in students if s not in todo]
+    outcomes = _provision(lab_id, todo, jobs, ttl, report_for)
+    if prune and removed:
+        down(lab_id, removed, jobs, report_for)
+    return done + outcomes, removed
+
+
+def _provision(
+    lab_id: str, todo: list[Student], jobs: int, ttl: float | None, report_for: Callable[[str], Reporter]
+) -> list[Outcome]:
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = [pool.submit(_one, lab_id, s, ttl, cancel, report_for(s.id)) for s in todo]
         try:
-            return done + [f.result() for f in futures], removed
+            return [f.result() for f in futures]
         except KeyboardInterrupt:
             cancel.set()  # students in flight stop at their next step and clean up after themselves
             wait(futures)
