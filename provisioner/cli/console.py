@@ -11,7 +11,7 @@ class ConsoleReporter:
     """Plain timestamped lines: readable in a terminal and in CI logs alike."""
 
     def __init__(self, prefix: str = "") -> None:
-        from rich.console import Console
+        from rich.console import Console  # imported here, not at the top, to keep `lab --help` fast
 
         self.console = Console(stderr=True, highlight=False, soft_wrap=True)
         self.started = time.monotonic()
@@ -25,7 +25,7 @@ class ConsoleReporter:
 
     def info(self, text: str) -> None:
         if text:
-            from rich.markup import escape
+            from rich.markup import escape  # imported here, not at the top, to keep `lab --help` fast
 
             self.console.print(f"{self._stamp()}     {escape(text)}")
 
@@ -38,7 +38,7 @@ class ConsoleReporter:
 
 def access_sheet(result: Any) -> str:
     """What a learner needs after `up`: endpoints, where the credentials are, what to do first."""
-    from provisioner.definitions import catalog
+    from provisioner.definitions import catalog  # imported here, not at the top, to keep `lab --help` fast
 
     lab = catalog.load(result.lab)
     flag = "" if result.instance == "default" else f" --instance {result.instance}"

@@ -1,0 +1,85 @@
+"""Commands that look after the machine rather than one lab: doctor, gc, images.
+
+Core modules are imported inside each command: `lab --help` then stays fast.
+"""
+
+from __future__ import annotations
+
+import click
+
+from provisioner.cli import output
+from provisioner.cli.app import OUTPUT, App, pass_app
+from provisioner.core.errors import InfraError
+
+
+@click.command()
+@click.option("--fix", is_flag=True, help="install and start what is missing, where that can be done safely")
+@OUTPUT
+@pass_app
+def doctor(app: App, fix: bool) -> None:
+    """Check this machine: Docker engine, Terraform, providers, Ansible, images."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.doctor import diagnose
+
+    rows = diagnose(fix=fix)
+    if app.json:
+        output.emit_json(rows)
+    else:
+        for r in rows:
+            mark = "ok  " if r["ok"] else ("skip" if r.get("optional") else "FAIL")
+            click.echo(f"[{mark}] {r['name']}: {r['detail']}" + ("" if r["ok"] else f"\n       fix: {r['fix']}"))
+    failed = [r["name"] for r in rows if not r["ok"] and not r.get("optional")]
+    if failed:
+        how = "follow the fix of each failed check, or run `lab doctor --fix`"
+        raise InfraError(f"this machine is not ready for lab: {', '.join(failed)}", how)
+
+
+@click.group()
+def images() -> None:
+    """Build the lab images (Debian base, then one per images/ folder; cached by content hash)."""
+
+
+@images.command("build")
+@click.argument("lab_ids", nargs=-1)
+@pass_app
+def images_build(app: App, lab_ids: tuple[str, ...]) -> None:
+    """Build the images of the given labs (default: every lab on the docker backend)."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.images import build_for_labs
+
+    for name, tag in build_for_labs(list(lab_ids), app.reporter()).items():
+        click.echo(f"{name:<20} {tag}")
+
+
+@click.command()
+@click.option("--yes", is_flag=True, help="remove what is found (default: only list it)")
+@click.option("--expired", is_flag=True, help="also tear down instances whose --ttl has run out")
+@click.option("--images", "old_images", is_flag=True, help="also superseded lab images (content changed)")
+@OUTPUT
+@pass_app
+def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
+    """List (and with --yes remove) labelled resources whose instance no longer exists."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle import gc as collector
+    from provisioner.lifecycle.ops import down as do_down
+
+    found, old = collector.orphans(), collector.expired() if expired else []
+    stale = collector.stale_images() if old_images else []
+    if yes:
+        for row in old:
+            do_down(row["lab"], row["instance"], app.reporter())
+        collector.remove(found)
+        collector.remove_images(stale)
+    if app.json:
+        return output.emit_json({"orphans": found, "expired": old, "stale_images": stale, "removed": yes})
+    for ref in stale:
+        click.echo(f"image      {ref}")
+    for item in found:
+        click.echo(f"{item['kind']:<10} {item['id'][:20]:<20} instance {item['instance'] or '?'}")
+    for row in old:
+        click.echo(f"expired    {row['lab']} ({row['instance']})")
+    verb = "removed" if yes else "found (use --yes to remove)"
+    click.echo(f"{len(found)} orphaned resources and {len(old)} expired instances {verb}")
+
+
+COMMANDS = [doctor, images, gc]

@@ -1,0 +1,122 @@
+"""How results look: one JSON document for scripts (`--output json`), or lines of text for people."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+import click
+
+from provisioner.cli.app import App
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, default=str))
+
+
+def render(app: App, data: Any, text: Callable[[], Iterable[str]]) -> None:
+    """`data` as JSON, or the lines of `text` (built only when shown: some read the catalog)."""
+    if app.json:
+        emit_json(data)
+        return
+    for line in text():
+        click.echo(line)
+
+
+def lab_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    for r in rows:
+        yield f"{r['id']:<12} {r['backend']:<7} {r['hours']!s:>5}h  {r['title']}"
+
+
+def instance_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    if not rows:
+        yield "no instances"
+    for r in rows:
+        yield f"{r['lab']:<12} {r['instance']:<12} {r['state']:<10} {_endpoints(r)}"
+
+
+def up_json(result: Any) -> dict[str, Any]:
+    return {
+        "lab": result.lab,
+        "instance": result.instance,
+        "state": "ready",
+        "noop": result.noop,
+        "seconds": result.seconds,
+        "endpoints": result.endpoints,
+        "unavailable": result.unavailable,
+    }
+
+
+def verify_json(lab_id: str, instance: str, outcome: Any) -> dict[str, Any]:
+    return {
+        "lab": lab_id,
+        "instance": instance,
+        "passed": outcome.passed,
+        "unavailable": outcome.unavailable,
+        "checks": [r.as_dict() for r in outcome.checks],
+        "diagnostics": outcome.diagnostics,
+    }
+
+
+def verify_lines(outcome: Any) -> Iterator[str]:
+    for r in outcome.checks:
+        mark = "PASS" if r.passed else ("UNAVAILABLE" if r.extra.get("unavailable") else "FAIL")
+        yield f"{mark}  {r.name}" + ("" if r.passed else f"\n      {r.message}")
+    for name, why in outcome.unavailable.items():  # optional components: reported, never passed
+        yield f"UNAVAILABLE {name}: {why}"
+
+
+def down_line(lab_id: str, instance: str, removed: bool) -> str:
+    return f"removed {lab_id} ({instance})" if removed else f"nothing to remove for {lab_id} ({instance})"
+
+
+def exercise_lines(results: list[Any]) -> Iterator[str]:
+    for r in results:
+        yield f"{'PASS' if r.passed else 'FAIL'}  {r.id}: {r.title}"
+        yield from (f"      {c.name}: {c.message}" for c in r.checks if not c.passed)
+        if not r.passed:
+            yield f"      hint: {r.hint.strip()}"
+    yield f"{sum(r.passed for r in results)}/{len(results)} exercises done"
+
+
+def smoke_json(runs: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "lab": r.lab,
+            "status": r.status,
+            "reason": r.reason,
+            "seconds": r.seconds,
+            "diagnostics": r.diagnostics,
+            "cases": [c.__dict__ for c in r.cases],
+        }
+        for r in runs
+    ]
+
+
+def smoke_lines(runs: list[Any]) -> Iterator[str]:
+    for r in runs:
+        yield f"{r.status.upper():<8} {r.lab:<12} {r.seconds:6.1f}s  {r.reason}"
+        yield from (f"         {c.name}: {c.message}" for c in r.cases if not c.passed and not c.skipped)
+        if r.diagnostics:
+            yield f"         diagnostics: {r.diagnostics}"
+    counts = {s: sum(r.status == s for r in runs) for s in ("passed", "failed", "skipped")}
+    yield f"{counts['passed']} passed, {counts['failed']} failed, {counts['skipped']} skipped"
+
+
+def cohort_up_lines(outcomes: list[Any], removed: list[str], pruned: bool) -> Iterator[str]:
+    for o in outcomes:
+        yield f"{o.status:<8} {o.student:<16} {o.seconds:6.1f}s  {o.error}"
+    if removed:
+        verb = "removed" if pruned else "not on the roster any more (run again with --prune to remove)"
+        yield f"{', '.join(removed)}: {verb}"
+
+
+def student_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    for r in rows:
+        age = f"{(r['age_seconds'] or 0) / 60:.0f}m"
+        yield f"{r['student']:<16} {r['state']:<8} {r['exercises_passed']} done  {age:>5}  {_endpoints(r)}"
+
+
+def _endpoints(row: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in row["endpoints"].items())
