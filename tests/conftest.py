@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from provisioner.core import redact
+
 REPO = Path(__file__).resolve().parent.parent
 TEST_LABS = REPO / "tests" / "labs"
 
@@ -81,3 +83,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _docker_engine_required(request: pytest.FixtureRequest) -> None:
     if request.node.get_closest_marker("no_docker_engine"):
         pytest.fail("CI must have a running Docker engine (bash scripts/install-docker starts one)")
+
+
+@pytest.fixture(autouse=True)
+def _forget_loose_secrets() -> Iterator[None]:
+    """Secrets a test registers outside a run (steps driven by hand) end with that test."""
+    yield
+    redact.forget_loose()

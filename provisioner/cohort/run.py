@@ -13,10 +13,13 @@ from typing import Any
 
 from provisioner.cohort.roster import Student, parse
 from provisioner.core.errors import InfraError, LabError
+from provisioner.core.instance_state import InstanceState
 from provisioner.core.report import Reporter
 from provisioner.core.state import InstanceRef, Store, all_instances
 from provisioner.definitions import catalog
+from provisioner.lifecycle.down import down as do_down
 from provisioner.lifecycle.steps import Options
+from provisioner.lifecycle.up import up as do_up
 
 
 @dataclass
@@ -27,13 +30,13 @@ class Outcome:
     error: str = ""
 
 
-def members(lab_id: str) -> dict[str, dict[str, Any]]:
+def members(lab_id: str) -> dict[str, InstanceState]:
     """Instances of this lab that belong to a student, by student id (from state, not the roster)."""
     found = {}
     for ref in all_instances():
-        state = Store(ref).read()
-        if ref.lab == lab_id and state.get("student"):
-            found[state["student"]] = state
+        state = Store(ref).load()
+        if ref.lab == lab_id and state.student:
+            found[state.student] = state
     return found
 
 
@@ -84,7 +87,7 @@ def up(
     catalog.load(lab_id)
     students = parse(roster)
     current = members(lab_id)
-    todo = [s for s in students if current.get(s.id, {}).get("status") != "ready"]
+    todo = [s for s in students if s.id not in current or current[s.id].status != "ready"]
     check_capacity(lab_id, len(todo), force)
     removed = sorted(set(current) - {s.id for s in students})
     done = [Outcome(s.id, "skipped") for s in students if s not in todo]
@@ -109,8 +112,6 @@ def _provision(
 
 
 def _one(lab_id: str, student: Student, ttl: float | None, cancel: threading.Event, report: Reporter) -> Outcome:
-    from provisioner.lifecycle.ops import up as do_up
-
     started = time.monotonic()
     try:
         do_up(
@@ -126,8 +127,6 @@ def _one(lab_id: str, student: Student, ttl: float | None, cancel: threading.Eve
 
 
 def down(lab_id: str, students: list[str] | None, jobs: int, report_for: Callable[[str], Reporter]) -> list[str]:
-    from provisioner.lifecycle.ops import down as do_down
-
     targets = sorted(students if students is not None else members(lab_id))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(lambda sid: do_down(lab_id, sid, report_for(sid)), targets))
@@ -137,18 +136,18 @@ def down(lab_id: str, students: list[str] | None, jobs: int, report_for: Callabl
 def status(lab_id: str) -> list[dict[str, Any]]:
     rows = []
     for sid, state in sorted(members(lab_id).items()):
-        progress = state.get("exercises") or {}
+        progress = state.exercises
         rows.append(
             {
                 "student": sid,
-                "instance": state.get("instance"),
-                "state": state.get("status"),
-                "endpoints": state.get("endpoints") or {},
-                "exercises_passed": sum(1 for p in progress.values() if p.get("passed")),
-                "exercises": progress,
-                "last_check": max((p.get("checked_at", 0) for p in progress.values()), default=None),
-                "age_seconds": round(time.time() - state["created"]) if state.get("created") else None,
-                "expires": state.get("expires"),
+                "instance": state.instance,
+                "state": state.status,
+                "endpoints": state.endpoints,
+                "exercises_passed": sum(1 for p in progress.values() if p.passed),
+                "exercises": {name: p.model_dump() for name, p in progress.items()},
+                "last_check": max((p.checked_at for p in progress.values()), default=None),
+                "age_seconds": round(time.time() - state.created) if state.created else None,
+                "expires": state.expires,
             }
         )
     return rows

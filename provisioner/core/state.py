@@ -7,6 +7,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import threading
 import time
@@ -15,8 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from provisioner.core import paths
 from provisioner.core.errors import BusyError, UsageError
+from provisioner.core.instance_state import InstanceState, migrate
 
 DEFAULT_INSTANCE = "default"
 
@@ -41,11 +45,14 @@ def instances_root() -> Path:
 
 
 def check_instance_name(name: str) -> str:
-    import re
-
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,30}", name):
         raise UsageError(f"bad instance name {name!r}: use lowercase letters, digits and '-' (max 31)")
     return name
+
+
+def instance_ref(lab_id: str, instance: str) -> InstanceRef:
+    """The instance a user named, its name checked."""
+    return InstanceRef(lab_id, check_instance_name(instance))
 
 
 def write_private(path: Path, text: str) -> None:
@@ -82,17 +89,29 @@ class Store:
     def exists(self) -> bool:
         return (self.dir / "state.json").exists() or (self.dir / "ledger.jsonl").exists()
 
-    def read(self) -> dict[str, Any]:
+    def load(self) -> InstanceState:
+        """The typed record, migrated from whichever version wrote it; blank when absent or torn."""
+        blank = InstanceState(lab=self.ref.lab, instance=self.ref.instance)
         try:
             data = json.loads((self.dir / "state.json").read_text(encoding="utf-8"))
-            return data if isinstance(data, dict) else {}
         except (OSError, ValueError):
-            return {}
+            return blank
+        if not isinstance(data, dict):
+            return blank
+        try:
+            return InstanceState.model_validate(migrate(data))
+        except ValidationError:
+            return blank
 
-    def update(self, **fields: Any) -> dict[str, Any]:
-        data = self.read() | fields | {"lab": self.ref.lab, "instance": self.ref.instance, "updated": time.time()}
-        write_private(self.dir / "state.json", json.dumps(data, indent=2, sort_keys=True))
-        return data
+    def read(self) -> dict[str, Any]:
+        """The record as plain data (for callers not yet on the typed record)."""
+        return self.load().model_dump(mode="json") if (self.dir / "state.json").exists() else {}
+
+    def update(self, **fields: Any) -> InstanceState:
+        """Set fields (names checked against InstanceState) and write the record atomically."""
+        state = InstanceState.model_validate(self.load().model_dump() | fields | {"updated": time.time()})
+        write_private(self.dir / "state.json", json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True))
+        return state
 
     def record(self, event: str, **fields: Any) -> None:
         """Append to the write-ahead ledger and fsync before the caller acts."""

@@ -5,18 +5,23 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from provisioner import backends
+from provisioner.backends.base import _ansible_progress, playbook_vars
+from provisioner.backends.common.ansible import run_playbook
 from provisioner.checks.runner import CheckResult, run_checks
 from provisioner.core import deadlines, paths, redact
 from provisioner.core.errors import InfraError, UsageError
+from provisioner.core.instance_state import ExerciseProgress
 from provisioner.core.proc import run
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import InstanceRef, Store
-from provisioner.definitions import catalog
+from provisioner.definitions import catalog, parts
 from provisioner.definitions.model import Exercise, Lab
 from provisioner.lifecycle.steps import Context
+from provisioner.lifecycle.verify import check_env
 
 
 @dataclass
@@ -37,13 +42,14 @@ class ExerciseResult:
         }
 
 
-def _ready_context(lab_id: str, instance: str, report: Reporter | None) -> tuple[Context, Lab]:
-    lab = catalog.load(lab_id)
+def _ready_context(lab_id: str, instance: str, report: Reporter | None) -> Context:
+    """The ready instance's context: its lab and its backend (from state), loaded once."""
     store = Store(InstanceRef(lab_id, instance))
-    if store.read().get("status") != "ready":
+    state = store.load()
+    if state.status != "ready" or state.backend is None:
         raise InfraError(f"{lab_id}/{instance} is not up", f"run `lab up {lab_id}` first")
     redact.register(*store.secrets().values())
-    return Context(store.ref, store, lab, report or Silent()), lab
+    return Context(store.ref, store, catalog.load(lab_id), backends.get(state.backend), report or Silent())
 
 
 def select(lab: Lab, ids: list[str]) -> list[Exercise]:
@@ -58,53 +64,44 @@ def check(
     lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None, retry: bool = False
 ) -> list[ExerciseResult]:
     """Run each exercise's checks once (no retry window unless asked) and record the outcome."""
-    from provisioner.lifecycle.ops import check_env
-
-    ctx, lab = _ready_context(lab_id, instance, report)
-    backend = backends.get(ctx.store.read()["backend"])
-    results = []
-    for ex in select(lab, ids):
-        checks = ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks]
-        outcome = run_checks(checks, check_env(ctx, backend))
-        results.append(ExerciseResult(ex.id, ex.title, all(c.passed for c in outcome), ex.hint, outcome))
+    with redact.run():
+        ctx = _ready_context(lab_id, instance, report)
+        results = []
+        for ex in select(ctx.require_lab(), ids):
+            checks = ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks]
+            outcome = run_checks(checks, check_env(ctx))
+            results.append(ExerciseResult(ex.id, ex.title, all(c.passed for c in outcome), ex.hint, outcome))
     _record(ctx.store, results)
     return results
 
 
 def _record(store: Store, results: list[ExerciseResult]) -> None:
-    progress = dict(store.read().get("exercises") or {})
+    progress = dict(store.load().exercises)
     for r in results:
-        progress[r.id] = {
-            "passed": r.passed,
-            "checked_at": time.time(),
-            "failed": [c.name for c in r.checks if not c.passed],
-        }
+        failed = [c.name for c in r.checks if not c.passed]
+        progress[r.id] = ExerciseProgress(passed=r.passed, checked_at=time.time(), failed=failed)
     store.update(exercises=progress)
 
 
 def solve(lab_id: str, ids: list[str], instance: str = "default", report: Reporter | None = None) -> list[str]:
     """Apply the reference solutions of the given exercises (default: all) to the sandbox."""
-    ctx, lab = _ready_context(lab_id, instance, report)
-    backend = backends.get(ctx.store.read()["backend"])
-    folder = catalog.resolve(lab_id).parent
-    done = []
-    with ctx.store.lock("solve"):
-        for ex in select(lab, ids):
-            ctx.report.step("solve", f"{ex.id}: {ex.title}")
-            if ex.solution.playbook:
-                _solve_playbook(ctx, backend, folder / ex.solution.playbook)
-            else:
-                _solve_script(ctx, backend, list(ex.solution.script or []), ex.solution.host, folder)
-            done.append(ex.id)
-    return done
+    with redact.run():
+        ctx = _ready_context(lab_id, instance, report)
+        with ctx.store.lock("solve"):
+            return [_solve(ctx, ex) for ex in select(ctx.require_lab(), ids)]
+
+
+def _solve(ctx: Context, ex: Exercise) -> str:
+    backend, folder = ctx.require_backend(), parts.folder(ctx.ref.lab)
+    ctx.report.step("solve", f"{ex.id}: {ex.title}")
+    if ex.solution.playbook:
+        _solve_playbook(ctx, backend, folder / ex.solution.playbook)
+    else:
+        _solve_script(ctx, backend, list(ex.solution.script or []), ex.solution.host, folder)
+    return ex.id
 
 
 def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> None:
-    from pathlib import Path
-
-    from provisioner.backends.base import _ansible_progress, playbook_vars
-    from provisioner.backends.common.ansible import run_playbook
-
     run_playbook(
         Path(playbook),
         backend.inventory(ctx),

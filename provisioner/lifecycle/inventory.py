@@ -5,30 +5,29 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from provisioner.core.state import Store, all_instances
+from provisioner.core.state import InstanceRef, Store, all_instances
 from provisioner.definitions import catalog
 
 
 def status() -> list[dict[str, Any]]:
-    rows = []
-    for ref in all_instances():
-        state = Store(ref).read()
-        rows.append(
-            {
-                "lab": ref.lab,
-                "instance": ref.instance,
-                "state": state.get("status", "unknown"),
-                "backend": state.get("backend"),
-                "endpoints": state.get("endpoints") or {},
-                "student": state.get("student"),
-                "created": state.get("created"),
-                "age_seconds": round(time.time() - state["created"]) if state.get("created") else None,
-                "expires": state.get("expires"),
-                "error": state.get("error"),
-                "exercises": state.get("exercises") or {},
-            }
-        )
-    return rows
+    return [_row(ref) for ref in all_instances()]
+
+
+def _row(ref: InstanceRef) -> dict[str, Any]:
+    state = Store(ref).load()
+    return {
+        "lab": ref.lab,
+        "instance": ref.instance,
+        "state": state.status or "unknown",
+        "backend": state.backend,
+        "endpoints": state.endpoints,
+        "student": state.student,
+        "created": state.created,
+        "age_seconds": round(time.time() - state.created) if state.created else None,
+        "expires": state.expires,
+        "error": state.error,
+        "exercises": {name: p.model_dump() for name, p in state.exercises.items()},
+    }
 
 
 def show(lab_id: str, secrets: bool = False) -> dict[str, Any]:
@@ -37,7 +36,5 @@ def show(lab_id: str, secrets: bool = False) -> dict[str, Any]:
     data["instances"] = [r for r in status() if r["lab"] == lab_id]
     if secrets:
         for row in data["instances"]:
-            from provisioner.core.state import InstanceRef
-
             row["secrets"] = Store(InstanceRef(lab_id, row["instance"])).secrets()
     return data

@@ -17,7 +17,10 @@ from provisioner.core.errors import LabError
 from provisioner.core.report import Reporter
 from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog
+from provisioner.exercises.run import check, solve
+from provisioner.lifecycle.down import down
 from provisioner.lifecycle.steps import Context, Options
+from provisioner.lifecycle.up import up
 
 INSTANCE = "smoke"
 
@@ -42,7 +45,8 @@ def skip_reason(lab_id: str) -> str | None:
     lab = catalog.load(lab_id)
     try:
         backend = backends.get(lab.sandbox.backend)
-        backend.preflight(Context(InstanceRef(lab_id, INSTANCE), Store(InstanceRef(lab_id, INSTANCE)), lab))
+        ref = InstanceRef(lab_id, INSTANCE)
+        backend.preflight(Context(ref, Store(ref), lab, backend))
     except LabError as exc:
         return exc.message
     return None
@@ -66,9 +70,6 @@ def smoke_lab(lab_id: str, cancel: threading.Event, keep_on_failure: bool, repor
 
 
 def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, report: Reporter) -> None:
-    from provisioner.exercises.run import check
-    from provisioner.lifecycle.ops import up
-
     if not _phase(run, "up", "up", lambda: up(lab_id, INSTANCE, Options(keep=keep, cancel=cancel), report)):
         return
     before = check(lab_id, [], INSTANCE, report)
@@ -92,8 +93,6 @@ def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, rep
 
 
 def _solver(lab_id: str, exercise: str, report: Reporter) -> Callable[[], object]:
-    from provisioner.exercises.run import solve
-
     return lambda: solve(lab_id, [exercise], INSTANCE, report)
 
 
@@ -110,8 +109,6 @@ def _phase(run: LabRun, phase: str, name: str, action: Callable[[], object]) -> 
 
 
 def _down(run: LabRun, lab_id: str, report: Reporter) -> None:
-    from provisioner.lifecycle.ops import down
-
     _phase(run, "down", "down", lambda: down(lab_id, INSTANCE, report))
 
 

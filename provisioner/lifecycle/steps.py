@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import InstanceRef, Store
@@ -28,11 +28,13 @@ class Options:
 
 @dataclass
 class Context:
-    """Everything a step may use. `lab` is None when tearing down from state alone."""
+    """Everything a step may use, loaded once per command. `lab` is None when tearing down from
+    state alone; `backend` is None only where no step runs (e.g. a preflight of its own)."""
 
     ref: InstanceRef
     store: Store
     lab: Lab | None = None
+    backend: Driver | None = None
     report: Reporter = field(default_factory=Silent)
     options: Options = field(default_factory=Options)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
@@ -41,40 +43,52 @@ class Context:
         assert self.lab is not None, "this step needs the lab definition"
         return self.lab
 
+    def require_backend(self) -> Driver:
+        assert self.backend is not None, "this needs the instance's backend"
+        return self.backend
+
+
+class Driver(Protocol):
+    """What the lifecycle asks of a backend; backends/base.py's Backend is the one implementation
+    (a protocol here, so this module needs nothing from backends/)."""
+
+    name: str
+
+    def preflight(self, ctx: Context) -> None: ...
+    def up_steps(self) -> list[Step]: ...
+    def down_steps(self) -> list[Step]: ...
+    def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]: ...
+    def unavailable_components(self, ctx: Context) -> dict[str, str]: ...
+
+
+# What a step produces, by InstanceState field name (e.g. {"ports": {...}}); the loop records it.
+Produced = Mapping[str, Any]
+
 
 @dataclass(frozen=True)
 class Step:
+    """One idempotent action: a run after a crash repeats every step, each safe to repeat."""
+
     name: str
     text: str
-    action: Callable[[Context], None]
-    # Steps that are cheap to repeat always run; others are skipped once the ledger says done.
-    always: bool = True
+    action: Callable[[Context], Produced | None]
 
 
 def run_steps(ctx: Context, steps: list[Step], phase: str) -> None:
-    """Run steps in order; the ledger records each start before the action and each end after."""
-    done = completed_steps(ctx.store, phase, ctx.run_id)
+    """Run steps in order; the ledger records each start before the action and each end after,
+    and what a step returns goes into the instance's state before the next one starts."""
     for step in steps:
         if phase == "up" and ctx.options.cancel is not None and ctx.options.cancel.is_set():
             raise KeyboardInterrupt
-        if step.name in done and not step.always:
-            ctx.report.done(step.name, 0.0, skipped=True)
-            continue
         ctx.store.record("step-start", phase=phase, step=step.name, run=ctx.run_id)
         ctx.report.step(step.name, step.text)
         started = time.monotonic()
         try:
-            step.action(ctx)
+            produced = step.action(ctx)
         except BaseException as exc:
             ctx.store.record("step-failed", phase=phase, step=step.name, run=ctx.run_id, error=type(exc).__name__)
             raise
+        if produced:
+            ctx.store.update(**produced)
         ctx.store.record("step-done", phase=phase, step=step.name, run=ctx.run_id)
         ctx.report.done(step.name, time.monotonic() - started)
-
-
-def completed_steps(store: Store, phase: str, run_id: str) -> set[str]:
-    return {
-        e["step"]
-        for e in store.ledger()
-        if e.get("event") == "step-done" and e.get("phase") == phase and e.get("run") == run_id
-    }

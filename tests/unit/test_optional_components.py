@@ -14,8 +14,9 @@ from provisioner.backends.docker.backend import DockerBackend
 from provisioner.core.errors import CommandError, UsageError
 from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions.model import Lab
-from provisioner.lifecycle import ops
+from provisioner.lifecycle.needs import components_needed
 from provisioner.lifecycle.steps import Context, Step
+from provisioner.lifecycle.verify import VerifyResult, blocking, readiness
 
 LAB: dict[str, Any] = {
     "id": "optlab",
@@ -37,7 +38,6 @@ LAB: dict[str, Any] = {
             },
         ],
     },
-    "provision": {"terraform": "docker"},
     "checks": [
         {"name": "service file", "file": {"path": "/etc/hostname"}},
         {"name": "dashboard by endpoint", "tcp": {"endpoint": "dashboard"}},
@@ -71,13 +71,13 @@ class FakeBackend(Backend):
         return self.unavailable
 
 
-def context() -> Context:
+def context(backend: Backend | None = None) -> Context:
     ref = InstanceRef("optlab")
-    return Context(ref, Store(ref), Lab.model_validate(LAB))
+    return Context(ref, Store(ref), Lab.model_validate(LAB), backend)
 
 
 def test_checks_of_an_unavailable_component_are_reported_not_run_and_do_not_block(lab_home: Path) -> None:
-    results = ops.readiness(context(), FakeBackend({"dash": "no image here"}))
+    results = readiness(context(FakeBackend({"dash": "no image here"})))
     by_name = {r.name: r for r in results}
     assert [r.name for r in results] == [c["name"] for c in LAB["checks"]]  # order kept
     assert by_name["service file"].passed
@@ -85,15 +85,44 @@ def test_checks_of_an_unavailable_component_are_reported_not_run_and_do_not_bloc
         if name != "service file":
             assert not result.passed and result.attempts == 0, name
             assert result.extra == {"unavailable": "dash"} and result.seen == "unavailable: no image here"
-    assert ops.blocking(results) == []
-    assert ops.VerifyResult(results, unavailable={"dash": "no image here"}).passed
+    assert blocking(results) == []
+    assert VerifyResult(results, unavailable={"dash": "no image here"}).passed
 
 
 def test_without_unavailable_components_every_check_runs_and_failures_block(lab_home: Path) -> None:
-    results = ops.readiness(context(), FakeBackend({}), retry=False)
+    results = readiness(context(FakeBackend({})), retry=False)
     assert all(r.attempts >= 1 for r in results)
-    assert {r.name for r in ops.blocking(results)} >= {"dashboard by endpoint", "dashboard by url"}
-    assert not ops.VerifyResult(results).passed
+    assert {r.name for r in blocking(results)} >= {"dashboard by endpoint", "dashboard by url"}
+    assert not VerifyResult(results).passed
+
+
+def test_the_components_a_check_needs_come_from_its_fields_and_templates() -> None:
+    lab = Lab.model_validate(LAB)
+    assert {c.name: components_needed(lab, c) for c in lab.checks} == {
+        "service file": set(),
+        "dashboard by endpoint": {"dash"},
+        "dashboard by url": {"dash"},
+        "dashboard by bracket url": {"dash"},
+        "dashboard by host": {"dash"},
+        "dashboard in argv": {"dash"},
+    }
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "{{ endpoints.dashboards }}/",  # a longer name is another port
+        "{{ other.dashboard }}/",  # not the endpoints table
+        "http://dashboard/{{ endpoints.web }}",  # the word in plain text
+        "{{ endpoints.dashboard",  # a broken template names nothing
+    ],
+)
+def test_a_component_name_inside_other_text_is_not_a_need(url: str) -> None:
+    lab = Lab.model_validate(LAB)
+    by_url = lab.checks[2]
+    assert by_url.http is not None
+    check = by_url.model_copy(update={"http": by_url.http.model_copy(update={"url": url})})
+    assert "dash" not in components_needed(lab, check)
 
 
 def test_docker_backend_leaves_out_an_optional_image_it_cannot_build(
@@ -107,7 +136,7 @@ def test_docker_backend_leaves_out_an_optional_image_it_cannot_build(
     monkeypatch.setattr("provisioner.backends.common.images.ensure", ensure)
     ctx, backend = context(), DockerBackend()
     ctx.store.update(ports={"web": 27100, "dashboard": 27101})
-    backend.build_images(ctx)
+    backend.ensure_images(ctx)
     assert ctx.store.read()["images"] == {"svc": "lab/svc:1234"}
     assert "images/dash/Dockerfile does not exist" in backend.unavailable_components(ctx)["dash"]
     assert list(backend.tf_vars(ctx)["containers"]) == ["svc"]
@@ -121,4 +150,4 @@ def test_docker_backend_fails_when_a_required_image_cannot_be_built(
 
     monkeypatch.setattr("provisioner.backends.common.images.ensure", ensure)
     with pytest.raises(CommandError):
-        DockerBackend().build_images(context())
+        DockerBackend().ensure_images(context())

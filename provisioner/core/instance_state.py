@@ -1,0 +1,79 @@
+"""What state.json holds for one instance: a typed, versioned record, migrated when read."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from provisioner.core.errors import UsageError
+
+# 0: the unversioned files written before this model (every key optional, nulls for "none").
+# 1: this model; a file says its version so a newer lab's record is never half-understood.
+VERSION = 1
+
+Status = Literal["creating", "ready", "failed", "failed-removed", "destroying"]
+
+
+class ExerciseProgress(BaseModel):
+    """The last `lab check` of one exercise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    passed: bool
+    checked_at: float
+    failed: list[str] = []
+
+
+class InstanceState(BaseModel):
+    """One instance's record. Steps fill in what they produce; `update` rejects unknown names."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    version: int = VERSION
+    lab: str
+    instance: str
+    status: Status | None = None
+    backend: str | None = None
+    run_id: str | None = None
+    definition: str | None = None  # hash of the lab definition the sandbox was made from
+    created: float | None = None
+    updated: float | None = None
+    ready_at: float | None = None
+    expires: float | None = None
+    error: str | None = None
+    student: str | None = None
+    student_params: dict[str, str] = {}
+    # Produced by the steps: Terraform outputs, then what each backend makes before it.
+    endpoints: dict[str, str] = {}
+    hosts: dict[str, dict[str, Any]] = {}
+    ports: dict[str, int] = {}
+    images: dict[str, str] = {}
+    unavailable: dict[str, str] = {}  # optional component -> why it cannot run here
+    ssh_key: str | None = None
+    vm_image: dict[str, str] = {}
+    accel: str | None = None
+    seeds: dict[str, str] = {}
+    ssh_ready_seconds: dict[str, float] = {}
+    ssh_ready_at: float | None = None
+    ssh_command: dict[str, str] = {}
+    exercises: dict[str, ExerciseProgress] = {}
+
+
+def migrate(data: dict[str, Any]) -> dict[str, Any]:
+    """Bring a state.json of any earlier version to the current one; refuse a newer one."""
+    version = data.get("version", 0)
+    if not isinstance(version, int) or version > VERSION:
+        raise UsageError(
+            f"state of {data.get('lab')}/{data.get('instance')} was written by a newer lab (version {version})",
+            "use that version of lab for this instance",
+        )
+    if version == 0:
+        data = _from_unversioned(data)
+    return data
+
+
+def _from_unversioned(data: dict[str, Any]) -> dict[str, Any]:
+    """Nulls meant "none": drop them so defaults apply; keys no code reads any more go too."""
+    known = InstanceState.model_fields
+    return {k: v for k, v in data.items() if k in known and v is not None} | {"version": 1}

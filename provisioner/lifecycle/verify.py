@@ -1,0 +1,96 @@
+"""`lab verify`, and the readiness checks that `up` waits for."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from provisioner import backends
+from provisioner.checks.runner import CheckEnv, CheckResult, run_checks
+from provisioner.core import redact
+from provisioner.core.errors import InfraError
+from provisioner.core.report import Reporter, Silent
+from provisioner.core.state import Store, instance_ref
+from provisioner.definitions import catalog
+from provisioner.lifecycle.diagnostics import collect
+from provisioner.lifecycle.needs import components_needed
+from provisioner.lifecycle.steps import Context
+
+
+def check_env(ctx: Context) -> CheckEnv:
+    """What check templates see, and how a check reaches into a sandbox host."""
+    state, backend = ctx.store.load(), ctx.require_backend()
+    values = {
+        "endpoints": state.endpoints,
+        "hosts": state.hosts,
+        "secrets": ctx.store.secrets(),
+        "instance": ctx.ref.instance,
+        "lab_id": ctx.ref.lab,
+    }
+    return CheckEnv(values, lambda host, argv: backend.exec_argv(ctx, host, argv))
+
+
+def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:
+    """Run the readiness checks. A check needing an optional component that is unavailable here
+    (the backend says which and why) is not run: it is reported failed, seen "unavailable:
+    <reason>", marked extra["unavailable"] = component, and blocks neither `up` nor `verify`."""
+    lab = ctx.require_lab()
+    checks = lab.checks if retry else [c.model_copy(update={"retry": 0}) for c in lab.checks]
+    env, unavailable = check_env(ctx), ctx.require_backend().unavailable_components(ctx)
+    results = []
+    for check in checks:
+        missing = sorted(components_needed(lab, check) & set(unavailable))
+        if not missing:
+            results += run_checks([check], env, on_retry=ctx.report.info)
+            continue
+        component = missing[0]
+        seen = f"unavailable: {unavailable[component]}"
+        expected = f"optional component {component} to be available"
+        results.append(CheckResult(check.name, check.kind, False, expected, seen, 0.0, 0, {"unavailable": component}))
+    return results
+
+
+def blocking(results: list[CheckResult]) -> list[CheckResult]:
+    """Failed checks that count: not those of an unavailable optional component."""
+    return [r for r in results if not r.passed and not r.extra.get("unavailable")]
+
+
+@dataclass
+class VerifyResult:
+    checks: list[CheckResult]
+    diagnostics: str | None = None
+    unavailable: dict[str, str] = field(default_factory=dict)  # optional component -> why
+
+    @property
+    def passed(self) -> bool:
+        """Every check passed, except those of unavailable optional components (never passed)."""
+        return not blocking(self.checks)
+
+
+def verify(lab_id: str, instance: str = "default", report: Reporter | None = None) -> VerifyResult:
+    """Run the readiness checks against a ready sandbox, once each (their retry windows apply)."""
+    ref = instance_ref(lab_id, instance)
+    store = Store(ref)
+    state = store.load()
+    if state.status != "ready" or state.backend is None:
+        raise InfraError(
+            f"{ref.key} is not up (state: {state.status or 'absent'})",
+            f"run `lab up {lab_id}" + (f" --instance {instance}`" if instance != "default" else "`"),
+        )
+    ctx = Context(ref, store, catalog.load(lab_id), backends.get(state.backend), report or Silent())
+    # No step loop and no ledger entry: verify holds no lock, and must not write into a state
+    # folder that a concurrent `down` is removing.
+    with redact.run():
+        redact.register(*store.secrets().values())
+        result = VerifyResult(readiness(ctx), unavailable=ctx.require_backend().unavailable_components(ctx))
+        if not result.passed:
+            result.diagnostics = diagnose(ctx)
+    return result
+
+
+def diagnose(ctx: Context) -> str | None:
+    """Written before cleanup so the bundle still sees the containers; never hides the failure."""
+    try:
+        return str(collect(ctx.store))
+    except Exception as exc:  # a bundle is a courtesy, the original error matters more
+        ctx.report.info(f"could not write diagnostics: {exc}")
+        return None
