@@ -38,9 +38,7 @@ class ConsoleReporter:
 
 def access_sheet(result: Any) -> str:
     """What a learner needs after `up`: endpoints, where the credentials are, what to do first."""
-    from provisioner.definitions import catalog  # imported here, not at the top, to keep `lab --help` fast
-
-    lab = catalog.load(result.lab)
+    lab = result.definition  # as `up` loaded it: the lab is read once per command
     flag = "" if result.instance == "default" else f" --instance {result.instance}"
     verb = "already up" if result.noop else "ready"
     lines = [f"{verb} in {result.seconds:.1f}s: {lab.title} ({result.lab}, instance {result.instance})", ""]

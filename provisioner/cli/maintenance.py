@@ -61,7 +61,7 @@ def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
     """List (and with --yes remove) labelled resources whose instance no longer exists."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.lifecycle import gc as collector
-    from provisioner.lifecycle.ops import down as do_down
+    from provisioner.lifecycle.down import down as do_down
 
     found, old = collector.orphans(), collector.expired() if expired else []
     stale = collector.stale_images() if old_images else []

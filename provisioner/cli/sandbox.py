@@ -28,8 +28,8 @@ def up(app: App, lab_id: str, instance: str, keep: bool, student: str | None, tt
     """Create a lab's sandbox and wait until it answers its checks."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.core.timeparse import parse_duration
-    from provisioner.lifecycle.ops import up as do_up
     from provisioner.lifecycle.steps import Options
+    from provisioner.lifecycle.up import up as do_up
 
     options = Options(keep=keep, student=student, ttl_seconds=parse_duration(ttl) if ttl else None)
     result = do_up(lab_id, instance, options, app.reporter())
@@ -49,8 +49,8 @@ def verify(app: App, lab_id: str, instance: str, junit: str | None) -> None:
     UNAVAILABLE, never passed, and do not change the exit code."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.checks.junit import from_checks, write_junit
-    from provisioner.lifecycle.ops import blocking
-    from provisioner.lifecycle.ops import verify as do_verify
+    from provisioner.lifecycle.verify import blocking
+    from provisioner.lifecycle.verify import verify as do_verify
 
     outcome = do_verify(lab_id, instance, app.reporter())
     if junit:
@@ -70,7 +70,7 @@ def verify(app: App, lab_id: str, instance: str, junit: str | None) -> None:
 def down(app: App, lab_id: str, instance: str) -> None:
     """Remove a lab's sandbox: works after a crash, partial state or an edited definition."""
     # imported here, not at the top, to keep `lab --help` fast
-    from provisioner.lifecycle.ops import down as do_down
+    from provisioner.lifecycle.down import down as do_down
 
     removed = do_down(lab_id, instance, app.reporter())
     data = {"lab": lab_id, "instance": instance, "removed": removed}

@@ -22,7 +22,7 @@ def checks(*passed: bool) -> list[CheckResult]:
 def verified(monkeypatch: pytest.MonkeyPatch, results: list[CheckResult], diagnostics: str | None = None) -> None:
     passed = all(r.passed for r in results)
     outcome = SimpleNamespace(checks=results, passed=passed, unavailable={}, diagnostics=diagnostics)
-    monkeypatch.setattr("provisioner.lifecycle.ops.verify", lambda *_a: outcome)
+    monkeypatch.setattr("provisioner.lifecycle.verify.verify", lambda *_a: outcome)
 
 
 def test_verify_that_passes_exits_0(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:

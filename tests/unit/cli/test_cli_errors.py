@@ -58,7 +58,7 @@ def test_infra_error_prints_message_and_fix_and_a_traceback_only_with_debug(
     lab: Lab, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "provisioner.lifecycle.ops.up", raising(InfraError("the Docker engine is not running", "lab doctor --fix"))
+        "provisioner.lifecycle.up.up", raising(InfraError("the Docker engine is not running", "lab doctor --fix"))
     )
     result = lab("up", "mod-008")
     assert (result.exit_code, result.stdout) == (3, "")
@@ -78,7 +78,7 @@ def test_unexpected_error_is_one_line_unless_debug(lab: Lab, monkeypatch: pytest
 
 
 def test_ctrl_c_in_the_core_exits_130_without_a_traceback(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("provisioner.lifecycle.ops.up", raising(KeyboardInterrupt()))
+    monkeypatch.setattr("provisioner.lifecycle.up.up", raising(KeyboardInterrupt()))
     result = lab("up", "mod-008")
     assert (result.exit_code, result.stdout) == (130, "")
     assert result.stderr == "interrupted: run `lab status` to see what is left\n"
