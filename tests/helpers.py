@@ -53,13 +53,14 @@ def state_leftovers(home: Path) -> list[str]:
 
 def libvirt_problem() -> str | None:
     """Why VMs cannot run here (no QEMU, no libvirtd answering), or None."""
-    from provisioner.backends.vm import backend as vm
+    from provisioner.backends.vm.libvirt import libvirt_version
+    from provisioner.core import proc
     from provisioner.core.errors import InfraError
 
     if not shutil.which("qemu-system-x86_64"):
         return "no qemu-system-x86_64 on PATH (scripts/install-libvirt installs it)"
     try:
-        vm.libvirt_version()
+        libvirt_version(proc.run)
     except InfraError as exc:
         return exc.message
     return None

@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
+from provisioner.core import proc
 from provisioner.core.errors import BackendUnavailable
 
 if TYPE_CHECKING:
     from provisioner.backends.base import Backend
+    from provisioner.backends.common.runner import Runner
 
 BUILT = {
     "local": "provisioner.backends.local.backend:LocalBackend",
@@ -24,12 +26,18 @@ def is_built(name: str) -> bool:
     return name in BUILT
 
 
-def get(name: str) -> Backend:
+def get(name: str, run: Runner = proc.run) -> Backend:
+    """The backend `name`, running its commands through `run`."""
     if name not in BUILT:
         why = PLANNED.get(name, "no such backend")
         raise BackendUnavailable(
             f"backend {name!r} is not available: {why}", "pick a lab on a built backend: `lab list`"
         )
     module, cls = BUILT[name].split(":")
-    backend: Backend = getattr(importlib.import_module(module), cls)()
+    backend: Backend = getattr(importlib.import_module(module), cls)(run)
     return backend
+
+
+def every(run: Runner = proc.run) -> list[Backend]:
+    """Each built backend, in registry order (doctor, gc and image builds loop over them)."""
+    return [get(name, run) for name in BUILT]

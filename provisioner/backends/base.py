@@ -6,15 +6,25 @@ import json
 import secrets
 import shutil
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from provisioner.backends.common.ansible import STILL_RUNNING
+from provisioner.backends.common.findings import Finding
+from provisioner.backends.common.runner import Runner
 from provisioner.backends.common.terraform import Terraform
-from provisioner.core import paths, redact
+from provisioner.core import paths, proc, redact
 from provisioner.core.deadlines import Cost
-from provisioner.core.errors import DeadlineExceeded
+from provisioner.core.errors import DeadlineExceeded, UsageError
 from provisioner.lifecycle.steps import Context, Step
+
+if TYPE_CHECKING:
+    from provisioner.definitions.model import Lab
+
+# A resource a backend made and labelled whose instance is gone from state: backend, kind, id, instance.
+Orphan = dict[str, str]
+Progress = Callable[[str], None]
 
 
 class Backend(ABC):
@@ -22,6 +32,9 @@ class Backend(ABC):
     implements the same steps; where an instance lives is its own business, kept in state."""
 
     name: str
+
+    def __init__(self, run: Runner = proc.run) -> None:
+        self.run = run  # every subprocess goes through it; unit tests pass a fake
 
     @abstractmethod
     def preflight(self, ctx: Context) -> None:
@@ -41,6 +54,40 @@ class Backend(ABC):
     def unavailable_components(self, ctx: Context) -> dict[str, str]:
         """Optional components that cannot run here, with the reason (reported, never passed)."""
         return {}
+
+    def step(self, name: str, phase: str = "up") -> Step:
+        """One lifecycle step by its name (as the ledger records it)."""
+        steps = self.up_steps() if phase == "up" else self.down_steps()
+        found = next((s for s in steps if s.name == name), None)
+        if found is None:
+            raise UsageError(f"the {self.name} backend has no {phase} step {name!r}: {[s.name for s in steps]}")
+        return found
+
+    def doctor(self, fix: bool = False) -> list[Finding]:
+        """This backend's readiness on this machine, each failure with its fix; `fix` applies the
+        safe ones (install and start an engine)."""
+        return []
+
+    def build_images(self, labs: list[Lab], progress: Progress) -> dict[str, str]:
+        """Build what these labs need before `up` (image name -> tag or path)."""
+        names = ", ".join(lab.id for lab in labs)
+        raise UsageError(f"{names} runs on the {self.name} backend: it has no images to build")
+
+    def orphans(self, known: set[str]) -> list[Orphan]:
+        """Resources this state root made and labelled whose instance (key) is not in `known`."""
+        return []
+
+    def remove_orphans(self, found: list[Orphan]) -> None:
+        """Remove what orphans() listed (this backend's rows only)."""
+        return None  # lists none by default
+
+    def collect_diagnostics(self, ctx: Context, dest: Path) -> None:
+        """Add what this backend knows of a failed instance to the bundle folder `dest`."""
+        return None  # the common parts of the bundle say it all
+
+    def shell_argv(self, ctx: Context, host: str | None, command: list[str], tty: bool) -> list[str]:
+        """argv of `lab shell`: a login (or `command`) in one of the instance's hosts."""
+        raise UsageError(f"{ctx.ref.key} runs on the {self.name} backend: `lab shell` has nowhere to log in")
 
 
 class TerraformBackend(Backend):

@@ -1,31 +1,28 @@
-"""`lab gc`: find labelled Docker resources whose instance no longer exists, and expired instances."""
+"""`lab gc`: what each backend made for this state root whose instance no longer exists, expired
+instances, and superseded lab images."""
 
 from __future__ import annotations
 
 import time
 from typing import Any
 
-from provisioner.backends.docker.backend import LABEL_INSTANCE, LIST, REMOVE, home_label, labelled
-from provisioner.core.proc import run
+from provisioner import backends
+from provisioner.backends.base import Orphan
+from provisioner.backends.common import images
+from provisioner.backends.common.runner import Runner
+from provisioner.core import proc
 from provisioner.core.state import Store, all_instances
 
 
-def orphans() -> list[dict[str, str]]:
-    """Resources this state root labelled whose instance has no state; nothing else is ever listed."""
+def orphans(run: Runner = proc.run) -> list[Orphan]:
+    """Every backend's resources labelled by this state root whose instance has no state."""
     known = {ref.key for ref in all_instances()}
-    found = []
-    for kind in LIST:
-        # The instance label, not the tool label: images carry org.lab.tool, and containers inherit it.
-        for line in labelled(kind, LABEL_INSTANCE, home_label(), show=LABEL_INSTANCE):
-            rid, _, owner = line.partition(" ")
-            if owner not in known:
-                found.append({"kind": kind, "id": rid, "instance": owner})
-    return found
+    return [item for backend in backends.every(run) for item in backend.orphans(known)]
 
 
-def remove(found: list[dict[str, str]]) -> None:
-    for item in sorted(found, key=lambda i: list(REMOVE).index(i["kind"])):
-        run(["docker", *REMOVE[item["kind"]], item["id"]], check=False, timeout=120)
+def remove(found: list[Orphan], run: Runner = proc.run) -> None:
+    for backend in backends.every(run):
+        backend.remove_orphans([item for item in found if item.get("backend") == backend.name])
 
 
 def expired(now: float | None = None) -> list[dict[str, Any]]:
@@ -38,27 +35,10 @@ def expired(now: float | None = None) -> list[dict[str, Any]]:
     return rows
 
 
-def stale_images() -> list[str]:
+def stale_images(run: Runner = proc.run) -> list[str]:
     """lab/<name>:<hash> images whose hash no longer matches images/<name>/ (superseded builds)."""
-    from provisioner.backends.common import images
-
-    out = run(
-        ["docker", "images", "--filter", "label=org.lab.image", "--format", "{{.Repository}}:{{.Tag}}"], timeout=60
-    ).stdout.split()
-    current = {}
-    stale = []
-    for ref in out:
-        name = ref.split("/", 1)[-1].split(":", 1)[0]
-        if name not in current:
-            try:
-                current[name] = images.tag_for(name)
-            except Exception:  # the folder is gone: every build of it is stale
-                current[name] = ""
-        if ref != current[name]:
-            stale.append(ref)
-    return stale
+    return images.stale(run)
 
 
-def remove_images(refs: list[str]) -> None:
-    if refs:
-        run(["docker", "rmi", *refs], check=False, timeout=300)
+def remove_images(refs: list[str], run: Runner = proc.run) -> None:
+    images.remove(run, refs)

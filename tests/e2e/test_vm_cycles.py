@@ -78,8 +78,8 @@ def test_ten_vm_cycles_in_a_row_without_a_hang(lab_home: Path, monkeypatch: pyte
     first = Context(ref, Store(ref), catalog.load("vmcycle"))
     backend.preflight(first)
     # Outside the timed cycles: the VM image (built once, minutes) and the KVM probe (once a boot).
-    image = vm.ensure_image(vm.variant_of(first.require_lab()), lambda _line: None)
-    vm.probe_accel(image.kernel)
+    image = vm.ensure_image(backend.run, vm.variant_of(first.require_lab()), lambda _line: None)
+    vm.probe_accel(backend.run, image.kernel)
     assert leftovers() == [], "an earlier run left this lab's VM behind"
 
     timings = []

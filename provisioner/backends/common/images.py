@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 from provisioner import TOOL, __version__
+from provisioner.backends.common.locks import flock
+from provisioner.backends.common.runner import Runner
 from provisioner.core import deadlines, paths
 from provisioner.core.errors import UsageError
 from provisioner.core.proc import run
@@ -48,13 +49,10 @@ def tag_for(name: str) -> str:
     return f"lab/{name}:{content_hash(folder, base_id())}"
 
 
-@contextlib.contextmanager
-def _build_lock() -> Iterator[None]:
+def _build_lock() -> contextlib.AbstractContextManager[None]:
     """One build at a time on this machine, whatever the LAB_HOME: parallel smoke runs and cohorts
     would otherwise build the same tag twice, and two builds on a laptop only slow each other."""
-    with (Path(tempfile.gettempdir()) / "lab-image-build.lock").open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        yield
+    return flock(Path(tempfile.gettempdir()) / "lab-image-build.lock")
 
 
 def ensure(name: str, progress: Progress) -> str:
@@ -92,3 +90,25 @@ def _build_env() -> dict[str, str]:
 def _build_line(line: str, progress: Progress) -> None:
     if line.startswith("Step ") or line.startswith("Successfully"):
         progress(line.strip())
+
+
+def stale(run: Runner) -> list[str]:
+    """lab/<name>:<hash> images whose hash no longer matches images/<name>/ (superseded builds)."""
+    argv = ["docker", "images", "--filter", "label=org.lab.image", "--format", "{{.Repository}}:{{.Tag}}"]
+    current: dict[str, str] = {}
+    found = []
+    for ref in run(argv, timeout=60).stdout.split():
+        name = ref.split("/", 1)[-1].split(":", 1)[0]
+        if name not in current:
+            try:
+                current[name] = tag_for(name)
+            except Exception:  # the folder is gone: every build of it is stale
+                current[name] = ""
+        if ref != current[name]:
+            found.append(ref)
+    return found
+
+
+def remove(run: Runner, refs: list[str]) -> None:
+    if refs:
+        run(["docker", "rmi", *refs], check=False, timeout=300)

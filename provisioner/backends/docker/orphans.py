@@ -1,0 +1,68 @@
+"""Docker resources by their ownership labels: the sweep of `down`, the refusal to adopt another
+state root's instance, and `gc`'s orphans. Nothing without this state root's labels is touched."""
+
+from __future__ import annotations
+
+from provisioner.backends.common.ownership import home_id
+from provisioner.backends.common.runner import Runner
+from provisioner.core.errors import InfraError
+
+LABEL_INSTANCE = "org.lab.instance"
+LABEL_HOME = "org.lab.home"
+# How to list and remove each kind of resource; in removal order (containers hold networks and volumes).
+LIST = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}
+REMOVE = {"container": ["rm", "-f", "-v"], "network": ["network", "rm"], "volume": ["volume", "rm", "-f"]}
+Orphan = dict[str, str]
+
+
+def home_label() -> str:
+    """Which state root made a resource: gc and sweep never touch another LAB_HOME's sandboxes."""
+    return f"{LABEL_HOME}={home_id()}"
+
+
+def labelled(run: Runner, kind: str, *labels: str, show: str | None = None) -> list[str]:
+    """IDs of containers, networks or volumes carrying every label (key or key=value); nothing else.
+    With show, each line is "ID VALUE" where VALUE is that label's value."""
+    fmt = "{{.Name}}" if kind == "volume" else "{{.ID}}"
+    fmt += f' {{{{.Label "{show}"}}}}' if show else ""
+    filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
+    out = run(["docker", *LIST[kind], *filters, "--format", fmt], timeout=60).stdout
+    return out.splitlines() if show else out.split()
+
+
+def refuse_foreign(run: Runner, key: str) -> None:
+    """Names come from lab and instance only, and Docker hands back an existing volume of the same
+    name: a second state root making the same instance would adopt, then delete, another's data."""
+    for kind in LIST:
+        homes = [line.partition(" ")[2] for line in labelled(run, kind, f"{LABEL_INSTANCE}={key}", show=LABEL_HOME)]
+        if any(home != home_id() for home in homes):
+            raise InfraError(
+                f"{key} already exists on this Docker engine, made from another state root (LAB_HOME): "
+                f"a {kind} carries its labels",
+                "use another --instance, or run `lab down` for it with that LAB_HOME",
+            )
+
+
+def sweep_labelled(run: Runner, *labels: str) -> None:
+    """Containers first (they hold networks and volumes), then networks, then volumes."""
+    for kind, rm in REMOVE.items():
+        ids = labelled(run, kind, *labels)
+        if ids:
+            run(["docker", *rm, *ids], timeout=120)
+
+
+def orphans(run: Runner, known: set[str]) -> list[Orphan]:
+    """Resources this state root labelled whose instance is not in `known`; nothing else is listed."""
+    found = []
+    for kind in LIST:
+        # The instance label, not the tool label: images carry org.lab.tool, and containers inherit it.
+        for line in labelled(run, kind, LABEL_INSTANCE, home_label(), show=LABEL_INSTANCE):
+            rid, _, owner = line.partition(" ")
+            if owner not in known:
+                found.append({"backend": "docker", "kind": kind, "id": rid, "instance": owner})
+    return found
+
+
+def remove(run: Runner, found: list[Orphan]) -> None:
+    for item in sorted(found, key=lambda i: list(REMOVE).index(i["kind"])):
+        run(["docker", *REMOVE[item["kind"]], item["id"]], check=False, timeout=120)

@@ -1,0 +1,103 @@
+"""What an instance leaves in libvirt and the storage root: swept by `down`, and listed by `gc`
+when its instance is gone from state. Only domains whose description names this tool, this state
+root and the instance count; pools, volumes and seeds are found through those domains."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from provisioner.backends.common.ownership import home_id
+from provisioner.backends.common.runner import Runner
+from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, owner, seed_dir, storage_root, virsh
+from provisioner.core.state import InstanceRef
+
+Orphan = dict[str, str]
+# Removal order: a domain holds its volumes, a pool must be empty before it goes.
+KINDS = ("domain", "volume", "pool", "seed")
+
+
+def slug_of(key: str) -> str:
+    lab, _, instance = key.partition("/")
+    return InstanceRef(lab, instance).slug
+
+
+def domains_of(run: Runner, slug: str, key: str) -> list[str]:
+    """The instance's domains: named after it, and carrying its key in their description."""
+    names = [n for n in virsh(run, "list", "--all", "--name", check=False).split() if n.startswith(slug + "-")]
+    return [n for n in names if (owner(run, n) or {}).get("instance") == key]
+
+
+def sweep_libvirt(run: Runner, slug: str, key: str) -> list[str]:
+    """Destroy and undefine the instance's domains, empty and remove its pool; the domain names."""
+    mine = domains_of(run, slug, key)
+    for name in mine:
+        remove_domain(run, name)
+    remove_pool(run, slug)
+    return mine
+
+
+def remove_domain(run: Runner, name: str) -> None:
+    virsh(run, "destroy", name, check=False)
+    virsh(run, "undefine", name, "--nvram", check=False)
+
+
+def remove_files(slug: str, components: set[str], seeds: list[Path]) -> None:
+    """Console logs and seeds of these components of the instance, and the seeds state names."""
+    for domain in (f"{slug}-{c}" for c in components):
+        for log in (f"{domain}-console.log", f"{domain}.log"):
+            (CONSOLE_LOG_DIR / log).unlink(missing_ok=True)
+        for seed in seed_dir().glob(f"{domain}-seed-*.iso"):
+            seed.unlink(missing_ok=True)
+    for path in seeds:
+        if path.parent == seed_dir() and path.name.startswith(slug + "-"):
+            path.unlink(missing_ok=True)
+
+
+def volumes(run: Runner, pool: str) -> list[str]:
+    return [line.split()[0] for line in virsh(run, "vol-list", pool, check=False).splitlines() if line.split()]
+
+
+def remove_pool(run: Runner, pool: str) -> None:
+    """Empty the instance's pool, remove it and its folder."""
+    if pool in virsh(run, "pool-list", "--all", "--name", check=False).split():
+        for volume in volumes(run, pool):
+            virsh(run, "vol-delete", volume, "--pool", pool, check=False)
+        virsh(run, "pool-destroy", pool, check=False)
+        virsh(run, "pool-undefine", pool, check=False)
+    shutil.rmtree(storage_root() / pool, ignore_errors=True)
+
+
+def orphans(run: Runner, known: set[str]) -> list[Orphan]:
+    """Domains this state root made whose instance has no state, with their pool's volumes, the
+    pool and their seeds."""
+    home, found = home_id(), []
+    for name in virsh(run, "list", "--all", "--name", check=False).split():
+        meta = owner(run, name) or {}
+        if meta.get("home") == home and meta.get("instance") and meta["instance"] not in known:
+            found.append(_item("domain", name, meta["instance"]))
+    pools = set(virsh(run, "pool-list", "--all", "--name", check=False).split())
+    for key in sorted({o["instance"] for o in found}):
+        slug = slug_of(key)
+        if slug in pools:
+            found += [_item("volume", v, key) for v in volumes(run, slug)] + [_item("pool", slug, key)]
+        for domain in (o["id"] for o in found if o["kind"] == "domain" and o["instance"] == key):
+            found += [_item("seed", str(p), key) for p in sorted(seed_dir().glob(f"{domain}-seed-*.iso"))]
+    return found
+
+
+def remove(run: Runner, found: list[Orphan]) -> None:
+    for item in sorted(found, key=lambda i: KINDS.index(i["kind"])):
+        if item["kind"] == "domain":
+            remove_domain(run, item["id"])
+            remove_files(slug_of(item["instance"]), {item["id"].removeprefix(slug_of(item["instance"]) + "-")}, [])
+        elif item["kind"] == "volume":
+            virsh(run, "vol-delete", item["id"], "--pool", slug_of(item["instance"]), check=False)
+        elif item["kind"] == "pool":
+            remove_pool(run, item["id"])
+        elif Path(item["id"]).parent == seed_dir():
+            Path(item["id"]).unlink(missing_ok=True)
+
+
+def _item(kind: str, rid: str, instance: str) -> Orphan:
+    return {"backend": "vm", "kind": kind, "id": rid, "instance": instance}
