@@ -10,13 +10,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from provisioner.backends.common.ansible import STILL_RUNNING
+from provisioner.backends.common.ansible import STILL_RUNNING, run_playbook
 from provisioner.backends.common.findings import Finding
+from provisioner.backends.common.render import render_module
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.common.terraform import Terraform
-from provisioner.core import paths, proc, redact
+from provisioner.core import proc, redact
 from provisioner.core.deadlines import Cost
 from provisioner.core.errors import DeadlineExceeded, UsageError
+from provisioner.core.state import write_private
+from provisioner.definitions import parts
 from provisioner.lifecycle.steps import Context, Step
 
 if TYPE_CHECKING:
@@ -137,11 +140,7 @@ class TerraformBackend(Backend):
         return Terraform(self.workdir(ctx), on_event=lambda e: _tf_progress(ctx, e))
 
     def render(self, ctx: Context) -> None:
-        from provisioner.backends.common.render import render_module
-
-        render_module(paths.TERRAFORM_DIR / ctx.require_lab().provision.terraform, self.workdir(ctx), ctx)
-        from provisioner.core.state import write_private
-
+        render_module(parts.terraform_module(ctx.require_lab().sandbox.backend), self.workdir(ctx), ctx)
         write_private(self.workdir(ctx) / "terraform.tfvars.json", json.dumps(self.tf_vars(ctx), indent=2))
 
     def init(self, ctx: Context) -> None:
@@ -156,20 +155,16 @@ class TerraformBackend(Backend):
     def inventory(self, ctx: Context) -> Path:
         hosts = ctx.store.read().get("hosts") or {}
         inv = {"all": {"hosts": {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()}}}
-        from provisioner.core.state import write_private
-
         path = ctx.store.path("inventory.json")
         write_private(path, json.dumps(inv, indent=2))
         return path
 
     def configure(self, ctx: Context) -> None:
-        from provisioner.backends.common.ansible import run_playbook
-
         lab = ctx.require_lab()
         inventory = self.inventory(ctx)
-        for book in lab.provision.playbooks:
+        for book in parts.playbooks(lab.id):
             run_playbook(
-                paths.ANSIBLE_DIR / book,
+                book,
                 inventory,
                 ctx.store.path("ansible"),
                 extravars=playbook_vars(ctx),
@@ -224,14 +219,12 @@ def prepare(ctx: Context) -> None:
 def playbook_vars(ctx: Context) -> dict[str, Any]:
     state = ctx.store.read()
     lab = ctx.require_lab()
-    from provisioner.definitions.catalog import resolve
-
     return {
         "lab_id": ctx.ref.lab,
         "instance": ctx.ref.instance,
         "secrets": ctx.store.secrets(),
         "endpoints": state.get("endpoints") or {},
-        "lab_dir": str(resolve(lab.id).parent),
+        "lab_dir": str(parts.folder(lab.id)),
         "lab_vars": dict(lab.provision.vars),
         "student": state.get("student") or "",
         "student_params": state.get("student_params") or {},

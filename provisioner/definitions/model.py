@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-Name = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")]
-SecretName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
-Argv = Annotated[list[str], Field(min_length=1)]
-BACKENDS = ("local", "docker", "vm", "kind")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+from provisioner.definitions.fields import Argv, Name, Strict
+from provisioner.definitions.sandbox import Sandbox
 
 
 class CommandCheck(Strict):
@@ -110,64 +104,10 @@ class Check(Strict):
         return getattr(self, self.kind)  # type: ignore[no-any-return]
 
 
-class Port(Strict):
-    name: Name = Field(description="endpoint name shown to the learner")
-    port: int = Field(ge=1, le=65535, description="port inside the component")
-    scheme: Literal["tcp", "http", "https", "ssh", "postgresql", "redis", "git"] = "tcp"
-
-
-ComponentType = Literal[
-    "container-host",
-    "python-workstation",
-    "git-server",
-    "postgresql",
-    "redis",
-    "http-service",
-    "prometheus",
-    "alertmanager",
-    "node-exporter",
-    "blackbox-exporter",
-    "pushgateway",
-    "grafana",
-    "log-store",
-    "mlflow",
-    "orchestrator",
-    "aws-endpoint",
-    "vm",
-    "kind-cluster",
-    "directory",
-]
-
-
-class Component(Strict):
-    name: Name
-    type: ComponentType
-    image: Name | None = Field(None, description="folder under images/ built by `lab images build`")
-    ports: list[Port] = []
-    env: dict[str, str] = Field({}, description="values are Jinja templates ({{ secrets.NAME }})")
-    volumes: list[str] = Field([], description="paths inside the component kept in a volume")
-    command: list[str] | None = None
-    memory_mb: int = Field(256, gt=0)
-    cpus: float = Field(
-        0.1,
-        gt=0,
-        description="typical CPU use in cores, for cohort capacity estimates "
-        "(idle services measure about 0.01; raise it for busy ones)",
-    )
-    nodes: int = Field(1, ge=1, description="kind clusters: control plane + workers")
-    optional: bool = Field(False, description="may be unavailable offline (e.g. Grafana)")
-
-
-class Sandbox(Strict):
-    backend: Literal["local", "docker", "vm", "kind"]
-    components: list[Component] = Field(min_length=1)
-    secrets: list[SecretName] = Field([], description="generated per instance, stored 0600 in state")
-
-
 class Provision(Strict):
-    terraform: str = Field(description="module folder under terraform/")
-    playbooks: list[str] = Field([], description="paths under ansible/")
-    vars: dict[str, str | int | float | bool | list[str]] = {}
+    vars: dict[str, str | int | float | bool | list[str]] = Field(
+        default={}, description="Ansible's `lab_vars`; the vm backend reads vm_image_variant"
+    )
 
 
 class Solution(Strict):
@@ -201,7 +141,7 @@ class Lab(Strict):
     description: str
     offline: str = Field(description="what runs offline and what needs the internet")
     sandbox: Sandbox
-    provision: Provision
+    provision: Provision = Field(default=Provision(), description="optional: variables for Ansible")
     checks: list[Check] = Field([], description="readiness: `up` ends when these pass")
-    exercises: list[Exercise] = []
+    exercises: list[Exercise] = Field([])
     access: str = Field(description="Jinja template printed after `up`")

@@ -7,20 +7,35 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from provisioner.core import paths
+from provisioner.definitions import parts
 from provisioner.definitions.model import Check, Lab
+from provisioner.definitions.references import template_problems
+from provisioner.definitions.sandbox import BACKENDS, NOT_ON_BACKEND, endpoint_names
 
 
 def validate_data(data: Any, file: Path, where: str) -> tuple[Lab | None, list[str]]:
     try:
         lab = Lab.model_validate(data)
     except ValidationError as exc:
-        return None, [f"{where}: {_loc(e['loc'])}: {_message(e)}" for e in exc.errors()]
+        return None, [f"{where}: {_located(e)}" for e in exc.errors()]
     problems = [f"{where}: {p}" for p in cross_references(lab, file.parent)]
     return (None if problems else lab), problems
 
 
-def _loc(loc: tuple[int | str, ...]) -> str:
+def _located(error: Any) -> str:
+    """'path: message'. The backend's name (the union's tag) is left out of the path."""
+    loc, backend = list(error["loc"]), None
+    if len(loc) > 1 and loc[0] == "sandbox" and loc[1] in BACKENDS:
+        backend = loc.pop(1)
+    if error["type"] == NOT_ON_BACKEND:
+        return f"{_loc(loc)}: not a key of {backend} components (see docs/writing-labs.md)"
+    if error["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        shown = f" (got {error['ctx']['tag']!r})" if error["type"] == "union_tag_invalid" else ""
+        return f"{_loc([*loc, 'backend'])}: must be one of {', '.join(BACKENDS)}{shown}"
+    return f"{_loc(loc)}: {_message(error)}"
+
+
+def _loc(loc: list[int | str]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
@@ -46,12 +61,12 @@ def cross_references(lab: Lab, folder: Path) -> list[str]:
     if lab.id != folder.name:
         problems.append(f"id: {lab.id!r} must match its folder name {folder.name!r}")
     hosts = {c.name for c in lab.sandbox.components}
-    endpoints = [p.name for c in lab.sandbox.components for p in c.ports]
+    endpoints = endpoint_names(lab.sandbox)
     if len(hosts) != len(lab.sandbox.components):
         problems.append("sandbox.components: component names must be unique")
     if len(set(endpoints)) != len(endpoints):
         problems.append("sandbox.components: port (endpoint) names must be unique")
-    problems += _provision_files(lab)
+    problems += _image_folders(lab)
     problems += _check_refs("checks", lab.checks, hosts, set(endpoints))
     for i, ex in enumerate(lab.exercises):
         problems += _check_refs(f"exercises[{i}].checks", ex.checks, hosts, set(endpoints))
@@ -62,22 +77,19 @@ def cross_references(lab: Lab, folder: Path) -> list[str]:
     ids = [ex.id for ex in lab.exercises]
     if len(set(ids)) != len(ids):
         problems.append("exercises: ids must be unique")
-    return problems
+    return problems + template_problems(lab)
 
 
-def _provision_files(lab: Lab) -> list[str]:
-    """A lab on a planned backend is a valid definition; its module and playbooks come with it."""
-    from provisioner.backends import is_built
-
-    if not is_built(lab.sandbox.backend):
+def _image_folders(lab: Lab) -> list[str]:
+    """Container images are built from images/<image>/. An optional component's image may be
+    missing (`up` leaves the component out); kind node images are not built here."""
+    if lab.sandbox.backend != "docker":
         return []
-    problems = []
-    if not (paths.TERRAFORM_DIR / lab.provision.terraform).is_dir():
-        problems.append(f"provision.terraform: no module terraform/{lab.provision.terraform}")
-    for i, book in enumerate(lab.provision.playbooks):
-        if not (paths.ANSIBLE_DIR / book).is_file():
-            problems.append(f"provision.playbooks[{i}]: no file ansible/{book}")
-    return problems
+    return [
+        f"sandbox.components[{i}].image: no folder images/{c.image}"
+        for i, c in enumerate(lab.sandbox.components)
+        if c.image and not c.optional and not parts.image_folder(c.image).is_dir()
+    ]
 
 
 def _check_refs(path: str, checks: list[Check], hosts: set[str], endpoints: set[str]) -> list[str]:

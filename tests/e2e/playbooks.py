@@ -4,12 +4,13 @@ from __future__ import annotations
 
 
 def changes_on_second_run(lab_id: str, instance: str = "default") -> dict[str, int]:
-    """Each playbook of `provision.playbooks` -> tasks it changed, run as `lab up` runs it."""
+    """Each playbook `lab up` runs (ansible/labs/<id>/) -> tasks it changed, run as `lab up` runs it."""
     from provisioner import backends
     from provisioner.backends.base import playbook_vars
     from provisioner.backends.common.ansible import changed_count, run_playbook
     from provisioner.core.paths import ANSIBLE_DIR
     from provisioner.core.state import InstanceRef, Store
+    from provisioner.definitions import parts
     from provisioner.definitions.catalog import load
     from provisioner.lifecycle.steps import Context
 
@@ -19,8 +20,8 @@ def changes_on_second_run(lab_id: str, instance: str = "default") -> dict[str, i
     backend = backends.get(lab.sandbox.backend)
     inventory = backend.inventory(ctx)  # type: ignore[attr-defined]
     return {
-        book: changed_count(
-            run_playbook(ANSIBLE_DIR / book, inventory, ctx.store.path("ansible"), extravars=playbook_vars(ctx))
+        str(book.relative_to(ANSIBLE_DIR)): changed_count(
+            run_playbook(book, inventory, ctx.store.path("ansible"), extravars=playbook_vars(ctx))
         )
-        for book in lab.provision.playbooks
+        for book in parts.playbooks(lab_id)
     }

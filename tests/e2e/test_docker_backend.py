@@ -80,7 +80,10 @@ def test_configuration_is_idempotent(lab_home: Path) -> None:
     from provisioner.core.paths import ANSIBLE_DIR
 
     stats = run_playbook(
-        ANSIBLE_DIR / "dockerlab.yml", backend.inventory(ctx), ctx.store.path("ansible"), extravars=playbook_vars(ctx)
+        ANSIBLE_DIR / "labs" / "dockerlab" / "site.yml",
+        backend.inventory(ctx),
+        ctx.store.path("ansible"),
+        extravars=playbook_vars(ctx),
     )
     assert changed_count(stats) == 0
     lab("down", "dockerlab")

@@ -55,7 +55,7 @@ def test_key_only_git_over_ssh_then_nothing_left(lab_home: Path, tmp_path: Path)
         assert branches >= {"main", "feature/retry-logic", "feature/docs", "feature/no-ticket", "feature/with-ticket"}
 
         assert json.loads(lab("up", LAB, "-i", INSTANCE, "--output", "json").stdout)["noop"] is True
-        assert changes_on_second_run(LAB, INSTANCE) == {"mod-003.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/mod-003/site.yml": 0}
     finally:
         lab("down", LAB, "-i", INSTANCE)
     assert docker_leftovers(INSTANCE, lab_id=LAB) == []

@@ -72,7 +72,7 @@ def test_seeded_rows_from_the_host_with_instance_credentials_then_nothing_left(l
 
         # A second `up` is a no-op, and a second run of the playbook changes nothing.
         assert json.loads(lab("up", LAB, "-i", INSTANCE, "--output", "json").stdout)["noop"] is True
-        assert changes_on_second_run(LAB, INSTANCE) == {"mod-008.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/mod-008/site.yml": 0}
     finally:
         lab("down", LAB, "-i", INSTANCE)
     assert docker_leftovers(INSTANCE, lab_id=LAB) == []

@@ -76,7 +76,7 @@ def test_targets_healthy_alert_delivered_and_resolved_then_nothing_left(lab_home
 
         # A second `up` is a no-op, and a second run of the playbook changes nothing.
         assert json.loads(lab("up", LAB, "-i", INSTANCE, "--output", "json").stdout)["noop"] is True
-        assert changes_on_second_run(LAB, INSTANCE) == {"mod-009.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/mod-009/site.yml": 0}
 
         # Stopping the service fires TargetDown at the webhook within `for` plus a margin;
         # starting it again delivers the resolution.

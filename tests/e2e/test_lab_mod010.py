@@ -45,7 +45,7 @@ def test_fleet_policy_enforced_and_idempotent_then_nothing_left(lab_home: Path) 
         with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=30) as resp:  # noqa: S310 - loopback
             assert resp.status == 200 and "ec2" in json.loads(resp.read())
 
-        # The seeded fleet (ansible/mod-010.yml), which the cost-report exercise's numbers rely on.
+        # The seeded fleet (ansible/labs/mod-010/site.yml), which the cost-report exercise's numbers rely on.
         listing = aws(
             "ec2",
             "describe-instances",
@@ -65,7 +65,7 @@ def test_fleet_policy_enforced_and_idempotent_then_nothing_left(lab_home: Path) 
             ("m5.large", "running"): 1,
             ("t3.micro", "running"): 2,
         }
-        assert changes_on_second_run(LAB, INSTANCE) == {"mod-010.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/mod-010/site.yml": 0}
 
         # After the solution, the bucket denies every request not made over TLS: the local
         # endpoint speaks plain HTTP, so even the account's own upload is refused.

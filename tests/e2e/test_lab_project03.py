@@ -72,7 +72,7 @@ def test_sample_experiment_in_mlflow_after_up_then_nothing_left(lab_home: Path) 
 
         # A second `up` is a no-op, and a second run of the playbook changes nothing.
         assert json.loads(lab("up", LAB, "-i", INSTANCE, "--output", "json").stdout)["noop"] is True
-        assert changes_on_second_run(LAB, INSTANCE) == {"project-03.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/project-03/site.yml": 0}
     finally:
         lab("down", LAB, "-i", INSTANCE)
     assert docker_leftovers(INSTANCE, lab_id=LAB) == []

@@ -61,7 +61,7 @@ def test_tls_deploys_secrets_and_rollback_then_nothing_left(lab_home: Path, tmp_
         with pytest.raises(urllib.error.URLError) as untrusted:
             get(f"{eps['prod']}/health")
         assert isinstance(untrusted.value.reason, ssl.SSLCertVerificationError)
-        assert changes_on_second_run(LAB, INSTANCE) == {"project-05.yml": 0}
+        assert changes_on_second_run(LAB, INSTANCE) == {"labs/project-05/site.yml": 0}
 
         # Every milestone's solution: encrypted secrets, TLS-verifying smoke tests, the pipeline
         # to staging and prod, the backup drill.

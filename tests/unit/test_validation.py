@@ -49,13 +49,21 @@ def test_bad_yaml_reports_file_and_line(tmp_path: Path) -> None:
 
 
 def test_cross_references_are_checked(tmp_path: Path) -> None:
-    text = GOOD.replace("terraform: local", "terraform: nosuch").replace("id: testlab", "id: other")
+    text = GOOD.replace("id: testlab", "id: other")
     text = text.replace("solutions/write-notes.yml", "solutions/missing.yml")
     _lab, problems = check_file(write(tmp_path, text))
     joined = "\n".join(problems)
     assert "id: 'other' must match its folder name 'testlab'" in joined
-    assert "provision.terraform: no module terraform/nosuch" in joined
     assert "exercises[0].solution.playbook: no file solutions/missing.yml" in joined
+
+
+def test_keys_the_layout_rule_made_redundant_are_unknown(tmp_path: Path) -> None:
+    text = GOOD.replace("provision:\n", "provision:\n  terraform: local\n  playbooks: [testlab.yml]\n")
+    _lab, problems = check_file(write(tmp_path, text))
+    assert [p.split("lab.yaml: ")[1] for p in problems] == [
+        "provision.terraform: unknown key",
+        "provision.playbooks: unknown key",
+    ]
 
 
 def test_unknown_lab_suggests_the_closest(lab_home: Path) -> None:

@@ -1,5 +1,5 @@
 -- Seed of labs/project-05: history of the production database, so the backup drill has data.
--- Run once by ansible/project-05.yml in database modelapi_prod as its owner role (modelapi_prod),
+-- Run once by ansible/labs/project-05/site.yml in database modelapi_prod as its owner role (modelapi_prod),
 -- after creating the table from images/model-api/model_api/schema.sql. 5,000 predictions over
 -- the last 30 days, deterministic.
 INSERT INTO predictions (request_id, created_at, model_name, model_version, features, label,
