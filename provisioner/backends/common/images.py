@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +31,8 @@ def base_id() -> str:
 def content_hash(folder: Path, base: str) -> str:
     """Every file of the build context, and the base image it builds on."""
     digest = hashlib.sha256(base.encode())
-    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+    # pip byte-compiles the .py files an installed wheel carries: __pycache__ must not change the tag.
+    for file in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(str(file.relative_to(folder)).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:12]
 
@@ -81,8 +83,6 @@ def _build(name: str, tag: str, progress: Progress) -> None:
 
 
 def _build_env() -> dict[str, str]:
-    import os
-
     # Docker 20.10 from Debian has no BuildKit plugin; the classic builder is what works everywhere.
     return os.environ | {"DOCKER_BUILDKIT": "0"}
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import jinja2
+
 from provisioner.core import paths
 from provisioner.core.state import write_private
 
@@ -15,8 +17,6 @@ if TYPE_CHECKING:
 def render_module(module: Path, workdir: Path, ctx: Context) -> None:
     """Copy *.tf files and render *.tf.j2 ones; the result stays in state so `down` never
     depends on the definition or the module as they are later."""
-    import jinja2
-
     workdir.mkdir(parents=True, exist_ok=True, mode=0o700)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(module), str(paths.TEMPLATES_DIR)]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ from provisioner.core import deadlines, paths
 from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError
 from provisioner.core.proc import run as default_run
 from provisioner.core.redact import redact
+from provisioner.core.state import write_private
 
 Event = dict[str, Any]
 PRIVATE = 0o077  # state and its backups hold the containers' environment, passwords included
@@ -67,8 +69,6 @@ class Terraform:
         cache = paths.lab_home() / "plugin-cache"
         text = cli_config(paths.provider_mirror(), cache)
         if not config.exists() or config.read_text() != text:
-            from provisioner.core.state import write_private
-
             cache.mkdir(parents=True, exist_ok=True)
             write_private(config, text)
         return os.environ | {
@@ -86,8 +86,6 @@ class Terraform:
         # initialising at once (cohorts, smoke -j) fail with 'file exists'. Init takes ~0.2 s.
         # Init then detaches this working directory from the cache (own hard links), so another
         # instance's init rewriting the cache cannot pull a provider from under a running apply.
-        import fcntl
-
         paths.lab_home().mkdir(parents=True, exist_ok=True, mode=0o700)
         with (paths.lab_home() / "plugin-cache.lock").open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)

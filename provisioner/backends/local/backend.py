@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner.backends.base import TerraformBackend
+from provisioner.backends.common.terraform import find_binary
 from provisioner.core import paths
 from provisioner.lifecycle.steps import Context
 
@@ -23,8 +24,6 @@ class LocalBackend(TerraformBackend):
     name = "local"
 
     def preflight(self, ctx: Context) -> None:
-        from provisioner.backends.common.terraform import find_binary
-
         find_binary()
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
