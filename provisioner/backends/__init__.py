@@ -6,7 +6,9 @@ import importlib
 from typing import TYPE_CHECKING
 
 from provisioner.core import proc
-from provisioner.core.errors import BackendUnavailable
+from provisioner.core.errors import BackendUnavailable, UsageError
+from provisioner.core.state import Store, instance_ref
+from provisioner.lifecycle.steps import Context
 
 if TYPE_CHECKING:
     from provisioner.backends.base import Backend
@@ -41,3 +43,12 @@ def get(name: str, run: Runner = proc.run) -> Backend:
 def every(run: Runner = proc.run) -> list[Backend]:
     """Each built backend, in registry order (doctor, gc and image builds loop over them)."""
     return [get(name, run) for name in BUILT]
+
+
+def shell_argv(lab_id: str, instance: str, host: str | None, command: list[str], tty: bool) -> list[str]:
+    """`lab shell`: the instance's own backend says how to log in to (or run `command` in) a host."""
+    store = Store(instance_ref(lab_id, instance))
+    backend = store.load().backend
+    if backend is None:
+        raise UsageError(f"{lab_id} ({instance}) is not up", f"run `lab up {lab_id}` first")
+    return get(backend).shell_argv(Context(store.ref, store), host, command, tty)
