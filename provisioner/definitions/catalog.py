@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import yaml
+
 from provisioner.core import paths
 from provisioner.core.errors import DefinitionError, UsageError
 
@@ -53,6 +55,7 @@ def load_file(file: Path) -> Lab:
 
 def check_file(file: Path) -> tuple[Lab | None, list[str]]:
     """Validate one definition; returns the lab (when valid) and every problem found."""
+    # pydantic and Jinja load only when a definition is validated: `lab list` and `lab --help` stay fast.
     from provisioner.definitions.validate import validate_data
 
     where = display(file)
@@ -64,8 +67,6 @@ def check_file(file: Path) -> tuple[Lab | None, list[str]]:
 
 
 def read_yaml(file: Path) -> Any:
-    import yaml
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(file.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - safe loader

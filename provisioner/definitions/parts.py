@@ -30,7 +30,3 @@ def playbooks(lab_id: str) -> list[Path]:
 
 def terraform_module(backend: str) -> Path:
     return paths.TERRAFORM_DIR / backend
-
-
-def image_folder(image: str) -> Path:
-    return paths.IMAGES_DIR / image

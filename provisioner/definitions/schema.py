@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 from provisioner.core import paths
+from provisioner.definitions.model import Lab
 
 
 def schema_text() -> str:
-    from provisioner.definitions.model import Lab
-
     schema = Lab.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://example.invalid/lab/lab.schema.json"

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from provisioner.definitions import parts
+from provisioner.core import paths
 from provisioner.definitions.model import Check, Lab
 from provisioner.definitions.references import template_problems
 from provisioner.definitions.sandbox import BACKENDS, NOT_ON_BACKEND, endpoint_names
@@ -88,7 +88,7 @@ def _image_folders(lab: Lab) -> list[str]:
     return [
         f"sandbox.components[{i}].image: no folder images/{c.image}"
         for i, c in enumerate(lab.sandbox.components)
-        if c.image and not c.optional and not parts.image_folder(c.image).is_dir()
+        if c.image and not c.optional and not (paths.IMAGES_DIR / c.image).is_dir()
     ]
 
 
