@@ -24,7 +24,7 @@ def _reject(value: Any) -> Any:
     raise PydanticCustomError(NOT_ON_BACKEND, "not a key of components on this backend")
 
 
-NotOn = Annotated[T, SkipJsonSchema(), BeforeValidator(_reject)]
+NotOn = Annotated[T, SkipJsonSchema(), BeforeValidator(_reject), Field(exclude=True)]
 
 
 class Port(Strict):
