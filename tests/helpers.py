@@ -46,6 +46,27 @@ def docker_leftovers(*instances: str, lab_id: str = "dockerlab") -> list[str]:
     return found
 
 
+def virsh_names(*args: str) -> list[str]:
+    """The first column of a `virsh -q` listing (names of domains, pools, volumes)."""
+    out = subprocess.run(
+        ["virsh", "-q", "-c", "qemu:///system", *args], capture_output=True, text=True, check=True, timeout=60
+    )
+    return [line.split()[0] for line in out.stdout.splitlines() if line.split()]
+
+
+def vm_leftovers(slug: str) -> list[str]:
+    """Everything of one VM instance libvirt or the disk still knows about (names start with the slug)."""
+    storage = Path(os.environ.get("LAB_VM_STORAGE", "/var/lib/libvirt/images/lab"))
+    found = [f"domain {d}" for d in virsh_names("list", "--all", "--name") if d.startswith(slug + "-")]
+    found += [f"pool {p}" for p in virsh_names("pool-list", "--all", "--name") if p == slug]
+    found += [f"network {n}" for n in virsh_names("net-list", "--all", "--name") if n.startswith(slug)]
+    for pool in virsh_names("pool-list", "--name"):
+        found += [f"volume {pool}/{v}" for v in virsh_names("vol-list", pool) if v.startswith(slug)]
+    found += [f"file {p}" for p in storage.rglob(f"{slug}*")]
+    found += [f"file {p}" for p in Path("/var/log/libvirt/qemu").glob(f"{slug}-*")]
+    return found
+
+
 def state_leftovers(home: Path) -> list[str]:
     keep = {"terraform.rc", "ports.json", "ports.lock", "plugin-cache.lock"}
     return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name not in keep]

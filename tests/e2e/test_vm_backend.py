@@ -5,7 +5,6 @@ Slow: each VM boots a real kernel (about a minute to SSH under TCG on 2 cores)."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.helpers import lab, require_libvirt, state_leftovers, status
+from tests.helpers import vm_leftovers as libvirt_leftovers
 
 pytestmark = [pytest.mark.e2e]
 
@@ -20,29 +20,6 @@ pytestmark = [pytest.mark.e2e]
 @pytest.fixture(autouse=True)
 def _needs_libvirt() -> None:
     require_libvirt()
-
-
-def virsh(*args: str) -> list[str]:
-    out = subprocess.run(
-        ["virsh", "-q", "-c", "qemu:///system", *args], capture_output=True, text=True, check=True, timeout=60
-    )
-    return [line.split()[0] for line in out.stdout.splitlines() if line.split()]
-
-
-def storage_root() -> Path:
-    return Path(os.environ.get("LAB_VM_STORAGE", "/var/lib/libvirt/images/lab"))
-
-
-def libvirt_leftovers(slug: str) -> list[str]:
-    """Everything of one instance libvirt or the disk still knows about (names start with the slug)."""
-    found = [f"domain {d}" for d in virsh("list", "--all", "--name") if d.startswith(slug + "-")]
-    found += [f"pool {p}" for p in virsh("pool-list", "--all", "--name") if p == slug]
-    found += [f"network {n}" for n in virsh("net-list", "--all", "--name") if n.startswith(slug)]
-    for pool in virsh("pool-list", "--name"):
-        found += [f"volume {pool}/{v}" for v in virsh("vol-list", pool) if v.startswith(slug)]
-    found += [f"file {p}" for p in storage_root().rglob(f"{slug}*")]
-    found += [f"file {p}" for p in Path("/var/log/libvirt/qemu").glob(f"{slug}-*")]
-    return found
 
 
 def ssh(url: str, key: str, command: str) -> subprocess.CompletedProcess[str]:

@@ -1,0 +1,92 @@
+"""`lab gc` finds and removes the VMs of an instance whose state is gone: a `lab up` killed with
+SIGKILL once its domain existed, then its state folder lost (deleted, or a LAB_HOME wiped). Only
+what carries this state root's ownership metadata is listed; `gc --yes` leaves nothing behind.
+
+Slow: builds the VM image unless it is cached, then boots a VM (TCG on most CI machines)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import lab, require_libvirt, virsh_names, vm_leftovers
+
+pytestmark = [pytest.mark.e2e]
+# An instance of its own: test_vm_backend.py may have mod-002/default up from another state root.
+INSTANCE = "gc"
+SLUG = f"lab-mod-002-{INSTANCE}"
+DOMAIN = f"{SLUG}-vm"
+
+
+@pytest.fixture(autouse=True)
+def _needs_libvirt() -> None:
+    require_libvirt()
+
+
+def descendants(pid: int) -> list[int]:
+    """Processes started by `pid`, at any depth (Terraform and its provider outlive a killed lab)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def wait_gone(pids: list[int], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while any(Path(f"/proc/{pid}").exists() for pid in pids):
+        assert time.monotonic() < deadline, f"processes {pids} still run {timeout:.0f} s after lab was killed"
+        time.sleep(1)
+
+
+def kill_once_the_domain_exists(up: subprocess.Popen[bytes], timeout: float = 900) -> None:
+    deadline = time.monotonic() + timeout
+    while DOMAIN not in virsh_names("list", "--all", "--name"):
+        assert up.poll() is None, f"`lab up` ended ({up.returncode}) before its domain existed"
+        assert time.monotonic() < deadline, f"no domain {DOMAIN} after {timeout:.0f} s"
+        time.sleep(1)
+    children = descendants(up.pid)
+    os.kill(up.pid, signal.SIGKILL)
+    up.wait()
+    wait_gone(children, 600)  # an apply under way finishes on its own; gc must not race it
+
+
+def test_gc_lists_and_removes_the_vm_of_a_killed_up_whose_state_is_gone(lab_home: Path) -> None:
+    assert vm_leftovers(SLUG) == [], f"an earlier run left {SLUG} behind"
+    lab("images", "build", "mod-002")  # minutes when not cached: outside the kill window
+    argv = [sys.executable, "-m", "provisioner", "up", "mod-002", "--instance", INSTANCE]
+    up = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
+    try:
+        kill_once_the_domain_exists(up)
+        shutil.rmtree(lab_home / "instances" / "mod-002" / INSTANCE)  # the state is lost: nothing owns the VM now
+        listed = json.loads(lab("gc", "--output", "json").stdout)
+        mine = [o for o in listed["orphans"] if o["instance"] == f"mod-002/{INSTANCE}"]
+        assert {(o["backend"], o["kind"]) for o in mine} >= {("vm", "domain"), ("vm", "pool"), ("vm", "seed")}
+        assert ("domain", DOMAIN) in [(o["kind"], o["id"]) for o in mine] and listed["removed"] is False
+        text = lab("gc").stdout
+        assert any(line.split()[:2] == ["domain", DOMAIN] for line in text.splitlines()), text
+        assert "use --yes to remove" in text
+        assert DOMAIN in virsh_names("list", "--all", "--name"), "gc without --yes removed something"
+        lab("gc", "--yes")
+        assert vm_leftovers(SLUG) == []
+        assert json.loads(lab("gc", "--output", "json").stdout)["orphans"] == []
+    finally:
+        if up.poll() is None:
+            up.kill()
+        lab("gc", "--yes", check=False)  # whatever this state root left, were the test to fail midway
