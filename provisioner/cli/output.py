@@ -12,6 +12,7 @@ from provisioner.cli.app import App
 
 
 def emit_json(data: Any) -> None:
+    """Indented JSON on stdout; dates and paths as strings."""
     click.echo(json.dumps(data, indent=2, default=str))
 
 
@@ -25,11 +26,13 @@ def render(app: App, data: Any, text: Callable[[], Iterable[str]]) -> None:
 
 
 def lab_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    """`lab list`: id, backend, hours, title."""
     for r in rows:
         yield f"{r['id']:<12} {r['backend']:<7} {r['hours']!s:>5}h  {r['title']}"
 
 
 def instance_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    """`lab status`: lab, instance, state, endpoints."""
     if not rows:
         yield "no instances"
     for r in rows:
@@ -37,6 +40,7 @@ def instance_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
 
 
 def up_json(result: Any) -> dict[str, Any]:
+    """`lab up --output json`; the text form is console.access_sheet."""
     return {
         "lab": result.lab,
         "instance": result.instance,
@@ -49,6 +53,7 @@ def up_json(result: Any) -> dict[str, Any]:
 
 
 def verify_json(lab_id: str, instance: str, outcome: Any) -> dict[str, Any]:
+    """`lab verify --output json`: every check, and the diagnostics bundle of a failure."""
     return {
         "lab": lab_id,
         "instance": instance,
@@ -60,6 +65,7 @@ def verify_json(lab_id: str, instance: str, outcome: Any) -> dict[str, Any]:
 
 
 def verify_lines(outcome: Any) -> Iterator[str]:
+    """`lab verify`: PASS, FAIL with what was expected and seen, or UNAVAILABLE."""
     for r in outcome.checks:
         mark = "PASS" if r.passed else ("UNAVAILABLE" if r.extra.get("unavailable") else "FAIL")
         yield f"{mark}  {r.name}" + ("" if r.passed else f"\n      {r.message}")
@@ -68,10 +74,12 @@ def verify_lines(outcome: Any) -> Iterator[str]:
 
 
 def down_line(lab_id: str, instance: str, removed: bool) -> str:
+    """`lab down`: whether there was anything to remove."""
     return f"removed {lab_id} ({instance})" if removed else f"nothing to remove for {lab_id} ({instance})"
 
 
 def exercise_lines(results: list[Any]) -> Iterator[str]:
+    """`lab check`: each exercise, its failed checks and hint, then the count done."""
     for r in results:
         yield f"{'PASS' if r.passed else 'FAIL'}  {r.id}: {r.title}"
         yield from (f"      {c.name}: {c.message}" for c in r.checks if not c.passed)
@@ -81,6 +89,7 @@ def exercise_lines(results: list[Any]) -> Iterator[str]:
 
 
 def smoke_json(runs: list[Any]) -> list[dict[str, Any]]:
+    """`lab smoke --output json`: one entry per lab with its cases."""
     return [
         {
             "lab": r.lab,
@@ -95,6 +104,7 @@ def smoke_json(runs: list[Any]) -> list[dict[str, Any]]:
 
 
 def smoke_lines(runs: list[Any]) -> Iterator[str]:
+    """`lab smoke`: one line per lab, its failed cases, then the counts."""
     for r in runs:
         yield f"{r.status.upper():<8} {r.lab:<12} {r.seconds:6.1f}s  {r.reason}"
         yield from (f"         {c.name}: {c.message}" for c in r.cases if not c.passed and not c.skipped)
@@ -105,6 +115,7 @@ def smoke_lines(runs: list[Any]) -> Iterator[str]:
 
 
 def cohort_up_lines(outcomes: list[Any], removed: list[str], pruned: bool) -> Iterator[str]:
+    """`lab cohort up`: one line per student, then who is no longer on the roster."""
     for o in outcomes:
         yield f"{o.status:<8} {o.student:<16} {o.seconds:6.1f}s  {o.error}"
     if removed:
@@ -113,6 +124,7 @@ def cohort_up_lines(outcomes: list[Any], removed: list[str], pruned: bool) -> It
 
 
 def student_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    """`lab cohort status`: student, state, exercises done, age, endpoints."""
     for r in rows:
         age = f"{(r['age_seconds'] or 0) / 60:.0f}m"
         yield f"{r['student']:<16} {r['state']:<8} {r['exercises_passed']} done  {age:>5}  {_endpoints(r)}"

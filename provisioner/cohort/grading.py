@@ -62,7 +62,7 @@ def handouts(lab_id: str, out: Path) -> list[Path]:
         values = {
             "endpoints": row["endpoints"],
             "secrets": secrets,
-            "hosts": Store(InstanceRef(lab_id, row["instance"])).read().get("hosts") or {},
+            "hosts": Store(InstanceRef(lab_id, row["instance"])).load().hosts,
             "instance": row["instance"],
             "lab_id": lab_id,
         }
