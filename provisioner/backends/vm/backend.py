@@ -163,7 +163,9 @@ class VmBackend(TerraformBackend):
         components = set(state.get("hosts") or {}) | set(seeds) | {n.removeprefix(slug + "-") for n in mine}
         if ctx.lab:
             components |= {c.name for c in ctx.lab.sandbox.components}
-        orphans.remove_files(slug, components, [Path(p) for p in seeds.values()])
+        for component in components:
+            orphans.remove_files(f"{slug}-{component}")
+        orphans.remove_seeds(slug, [Path(p) for p in seeds.values()])
 
     # -- the machine ------------------------------------------------------------------------
 

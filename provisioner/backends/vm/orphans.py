@@ -42,13 +42,16 @@ def remove_domain(run: Runner, name: str) -> None:
     virsh(run, "undefine", name, "--nvram", check=False)
 
 
-def remove_files(slug: str, components: set[str], seeds: list[Path]) -> None:
-    """Console logs and seeds of these components of the instance, and the seeds state names."""
-    for domain in (f"{slug}-{c}" for c in components):
-        for log in (f"{domain}-console.log", f"{domain}.log"):
-            (CONSOLE_LOG_DIR / log).unlink(missing_ok=True)
-        for seed in seed_dir().glob(f"{domain}-seed-*.iso"):
-            seed.unlink(missing_ok=True)
+def remove_files(domain: str) -> None:
+    """A VM's console logs and cloud-init seeds (files libvirt does not track)."""
+    for log in (f"{domain}-console.log", f"{domain}.log"):
+        (CONSOLE_LOG_DIR / log).unlink(missing_ok=True)
+    for seed in seed_dir().glob(f"{domain}-seed-*.iso"):
+        seed.unlink(missing_ok=True)
+
+
+def remove_seeds(slug: str, seeds: list[Path]) -> None:
+    """Seeds state names, if they are this instance's files in the seed folder."""
     for path in seeds:
         if path.parent == seed_dir() and path.name.startswith(slug + "-"):
             path.unlink(missing_ok=True)
@@ -69,20 +72,28 @@ def remove_pool(run: Runner, pool: str) -> None:
 
 
 def orphans(run: Runner, known: set[str]) -> list[Orphan]:
-    """Domains this state root made whose instance has no state, with their pool's volumes, the
-    pool and their seeds."""
+    """Domains this state root made whose instance has no state, then their pools' volumes, the
+    pools, and their seeds."""
+    domains = _owned_domains(run, known)
+    found = [_item("domain", name, key) for name, key in domains]
+    pools = set(virsh(run, "pool-list", "--all", "--name", check=False).split())
+    for key in sorted({key for _name, key in domains}):
+        slug = slug_of(key)
+        if slug in pools:
+            found += [_item("volume", v, key) for v in volumes(run, slug)] + [_item("pool", slug, key)]
+    for name, key in domains:
+        found += [_item("seed", str(p), key) for p in sorted(seed_dir().glob(f"{name}-seed-*.iso"))]
+    return found
+
+
+def _owned_domains(run: Runner, known: set[str]) -> list[tuple[str, str]]:
+    """(domain, instance key) of the domains whose description names this state root and an
+    instance not in `known`."""
     home, found = home_id(), []
     for name in virsh(run, "list", "--all", "--name", check=False).split():
         meta = owner(run, name) or {}
         if meta.get("home") == home and meta.get("instance") and meta["instance"] not in known:
-            found.append(_item("domain", name, meta["instance"]))
-    pools = set(virsh(run, "pool-list", "--all", "--name", check=False).split())
-    for key in sorted({o["instance"] for o in found}):
-        slug = slug_of(key)
-        if slug in pools:
-            found += [_item("volume", v, key) for v in volumes(run, slug)] + [_item("pool", slug, key)]
-        for domain in (o["id"] for o in found if o["kind"] == "domain" and o["instance"] == key):
-            found += [_item("seed", str(p), key) for p in sorted(seed_dir().glob(f"{domain}-seed-*.iso"))]
+            found.append((name, str(meta["instance"])))
     return found
 
 
@@ -90,7 +101,7 @@ def remove(run: Runner, found: list[Orphan]) -> None:
     for item in sorted(found, key=lambda i: KINDS.index(i["kind"])):
         if item["kind"] == "domain":
             remove_domain(run, item["id"])
-            remove_files(slug_of(item["instance"]), {item["id"].removeprefix(slug_of(item["instance"]) + "-")}, [])
+            remove_files(item["id"])
         elif item["kind"] == "volume":
             virsh(run, "vol-delete", item["id"], "--pool", slug_of(item["instance"]), check=False)
         elif item["kind"] == "pool":
