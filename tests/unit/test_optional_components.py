@@ -128,7 +128,7 @@ def test_a_component_name_inside_other_text_is_not_a_need(url: str) -> None:
 def test_docker_backend_leaves_out_an_optional_image_it_cannot_build(
     lab_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def ensure(name: str, progress: Any) -> str:
+    def ensure(name: str, progress: Any, run: Any) -> str:
         if name == "dash":
             raise UsageError("no image 'dash': images/dash/Dockerfile does not exist")
         return f"lab/{name}:1234"
@@ -145,7 +145,7 @@ def test_docker_backend_leaves_out_an_optional_image_it_cannot_build(
 def test_docker_backend_fails_when_a_required_image_cannot_be_built(
     lab_home: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def ensure(name: str, progress: Any) -> str:
+    def ensure(name: str, progress: Any, run: Any) -> str:
         raise CommandError(["docker", "build"], 1, "apt-get: network unreachable")
 
     monkeypatch.setattr("provisioner.backends.common.images.ensure", ensure)

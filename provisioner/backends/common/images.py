@@ -1,4 +1,6 @@
-"""Lab images: a Debian base, then one image per folder under images/, tagged by content hash."""
+"""Lab images: a Debian base, then one image per folder under images/, tagged by content hash.
+
+Every function takes the command runner (`run`); the backends pass their own, unit tests a fake."""
 
 from __future__ import annotations
 
@@ -12,19 +14,18 @@ from pathlib import Path
 from provisioner import TOOL, __version__
 from provisioner.backends.common.locks import flock
 from provisioner.backends.common.runner import Runner
-from provisioner.core import deadlines, paths
+from provisioner.core import deadlines, paths, proc
 from provisioner.core.errors import UsageError
-from provisioner.core.proc import run
 
 BASE = "lab/debian:bookworm"
 Progress = Callable[[str], None]
 
 
-def exists(tag: str) -> bool:
+def exists(tag: str, run: Runner = proc.run) -> bool:
     return run(["docker", "image", "inspect", "--format", "{{.Id}}", tag], check=False, timeout=30).returncode == 0
 
 
-def base_id() -> str:
+def base_id(run: Runner = proc.run) -> str:
     return run(["docker", "image", "inspect", "--format", "{{.Id}}", BASE], timeout=30).stdout.strip()
 
 
@@ -37,18 +38,18 @@ def content_hash(folder: Path, base: str) -> str:
     return digest.hexdigest()[:12]
 
 
-def ensure_base(progress: Progress) -> None:
-    if not exists(BASE):
+def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
+    if not exists(BASE, run):
         progress(f"building the base image {BASE} (debootstrap offline, or the official image online)")
         argv = ["bash", str(paths.IMAGES_DIR / "base" / "build")]
         run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
 
 
-def tag_for(name: str) -> str:
+def tag_for(name: str, run: Runner = proc.run) -> str:
     folder = paths.IMAGES_DIR / name
     if not (folder / "Dockerfile").is_file():
         raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
-    return f"lab/{name}:{content_hash(folder, base_id())}"
+    return f"lab/{name}:{content_hash(folder, base_id(run))}"
 
 
 def _build_lock() -> contextlib.AbstractContextManager[None]:
@@ -57,20 +58,20 @@ def _build_lock() -> contextlib.AbstractContextManager[None]:
     return flock(Path(tempfile.gettempdir()) / "lab-image-build.lock")
 
 
-def ensure(name: str, progress: Progress) -> str:
+def ensure(name: str, progress: Progress, run: Runner = proc.run) -> str:
     """Build images/<name> unless an image with the same content hash exists; returns its tag."""
-    if exists(BASE) and exists(tag := tag_for(name)):
+    if exists(BASE, run) and exists(tag := tag_for(name, run), run):
         return tag
     with _build_lock():
-        ensure_base(progress)
-        tag = tag_for(name)
-        if exists(tag):  # built by another process while we waited
+        ensure_base(progress, run)
+        tag = tag_for(name, run)
+        if exists(tag, run):  # built by another process while we waited
             return tag
-        _build(name, tag, progress)
+        _build(name, tag, progress, run)
     return tag
 
 
-def _build(name: str, tag: str, progress: Progress) -> None:
+def _build(name: str, tag: str, progress: Progress, run: Runner) -> None:
     progress(f"building {tag}")
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
     run(
@@ -101,7 +102,7 @@ def stale(run: Runner) -> list[str]:
         name = ref.split("/", 1)[-1].split(":", 1)[0]
         if name not in current:
             try:
-                current[name] = tag_for(name)
+                current[name] = tag_for(name, run)
             except Exception:  # the folder is gone: every build of it is stale
                 current[name] = ""
         if ref != current[name]:

@@ -54,7 +54,7 @@ class DockerBackend(TerraformBackend):
         ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
 
     def ensure_images(self, ctx: Context) -> None:
-        images.ensure_for_instance(ctx)
+        images.ensure_for_instance(self.run, ctx)
 
     def unavailable_components(self, ctx: Context) -> dict[str, str]:
         return dict(ctx.store.read().get("unavailable") or {})

@@ -25,7 +25,7 @@ def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]
     for name in names:
         progress(f"image {name}")
         try:
-            built[name] = images.ensure(name, progress)
+            built[name] = images.ensure(name, progress, run)
         except LabError as exc:  # an optional component's image (e.g. Grafana offline): `up` leaves it out
             if name in required:
                 raise
@@ -33,7 +33,7 @@ def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]
     return built
 
 
-def ensure_for_instance(ctx: Context) -> None:
+def ensure_for_instance(run: Runner, ctx: Context) -> None:
     """The `images` step. An optional component whose image has no Dockerfile here, or fails to
     build (e.g. it needs an upstream download), is left out with the reason in state["unavailable"]."""
     tags, unavailable = {}, {}
@@ -41,7 +41,7 @@ def ensure_for_instance(ctx: Context) -> None:
         if not c.image:
             continue
         try:
-            tags[c.name] = images.ensure(c.image, ctx.report.info)
+            tags[c.name] = images.ensure(c.image, ctx.report.info, run)
         except LabError as exc:
             if not c.optional:
                 raise

@@ -70,7 +70,7 @@ def build_image(run: Runner, variant: str, progress: Progress) -> Path:
             return out
         if variant == "docker":
             engine_running(run)  # the image carries lab/debian:bookworm for the VM's own Docker
-            docker_images.ensure_base(progress)
+            docker_images.ensure_base(progress, run)
         progress(f"building the VM image {out.name} (debootstrap offline, a few minutes)")
         build = paths.IMAGES_DIR / IMAGE_FOLDER / "build"
         argv = ["bash", str(build), "--variant", variant, "--out", str(out)]

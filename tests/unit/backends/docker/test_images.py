@@ -1,0 +1,27 @@
+"""Docker image builds: the argv of a build, and none when the tag for the content exists."""
+
+from __future__ import annotations
+
+from provisioner import TOOL, __version__
+from provisioner.backends.common import images
+from provisioner.core import paths
+from tests.unit.backends.fake_run import FakeRun
+
+INSPECT = ("docker", "image", "inspect", "--format", "{{.Id}}")
+
+
+def test_builds_an_image_whose_content_tag_is_missing_with_the_classic_builder() -> None:
+    run = FakeRun({(*INSPECT, images.BASE): "sha256:base\n"})
+    tag = images.tag_for("redis", run)
+    run.answers[(*INSPECT, tag)] = (1, "")
+    assert images.ensure("redis", lambda _line: None, run) == tag
+    labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", "--label=org.lab.image=redis"]
+    build = ["docker", "build", "--pull=false", "-t", tag, *labels, str(paths.IMAGES_DIR / "redis")]
+    assert run.calls[-1] == build
+    assert tag.startswith("lab/redis:") and tag == images.tag_for("redis", run)
+
+
+def test_an_existing_tag_is_not_built_again() -> None:
+    run = FakeRun({(*INSPECT, images.BASE): "sha256:base\n"})
+    images.ensure("redis", lambda _line: None, run)
+    assert [argv[1] for argv in run.calls] == ["image"] * len(run.calls)
