@@ -1,0 +1,96 @@
+"""`up` and `down` over a fake backend: the lab is loaded and the backend built once, step
+outputs land in state, a second `up` is a no-op, and a failed `up` cleans up after itself."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from provisioner.backends.base import Backend
+from provisioner.core.errors import InfraError
+from provisioner.core.state import InstanceRef, Store
+from provisioner.definitions.model import Lab
+from provisioner.lifecycle import down, up
+from provisioner.lifecycle.steps import Context, Produced, Step
+
+LAB = Lab.model_validate(
+    {
+        "id": "fakelab",
+        "title": "Fake",
+        "kind": "test",
+        "hours": 0.1,
+        "description": "A lab on a backend that makes nothing.",
+        "offline": "Everything.",
+        "sandbox": {"backend": "local", "components": [{"name": "box", "type": "directory"}]},
+        "checks": [{"name": "true", "command": {"argv": ["true"]}}],
+        "access": "endpoint {{ endpoints.web }}",
+    }
+)
+
+
+class FakeBackend(Backend):
+    name = "local"
+
+    def __init__(self, calls: Counter[str], fail: bool = False) -> None:
+        self.calls, self.fail = calls, fail
+
+    def preflight(self, ctx: Context) -> None: ...
+
+    def up_steps(self) -> list[Step]:
+        return [Step("ports", "ports", self.ports), Step("apply", "apply", self.apply)]
+
+    def down_steps(self) -> list[Step]:
+        return [Step("destroy", "destroy", lambda ctx: self.calls.update(["destroy"]))]
+
+    def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
+        return argv
+
+    def ports(self, ctx: Context) -> Produced:
+        return {"ports": {"web": 27100}}
+
+    def apply(self, ctx: Context) -> Produced:
+        if self.fail:
+            raise InfraError("apply failed")
+        return {"endpoints": {"web": f"http://127.0.0.1:{ctx.store.load().ports['web']}"}}
+
+
+@pytest.fixture
+def calls(monkeypatch: pytest.MonkeyPatch, lab_home: Path) -> Counter[str]:
+    counted: Counter[str] = Counter()
+
+    def load(lab_id: str) -> Lab:
+        counted.update(["load"])
+        return LAB
+
+    def get(name: str, *args: Any) -> Backend:
+        counted.update(["backend"])
+        return FakeBackend(counted, fail=counted["fail"] > 0)
+
+    for module in (up, down):
+        monkeypatch.setattr(module.catalog, "load", load)
+        monkeypatch.setattr(module.backends, "get", get)
+    return counted
+
+
+def test_up_loads_once_records_what_steps_produce_and_is_then_a_no_op(calls: Counter[str]) -> None:
+    result = up.up("fakelab")
+    assert (calls["load"], calls["backend"]) == (1, 1)
+    state = Store(InstanceRef("fakelab")).load()
+    assert state.status == "ready" and state.ports == {"web": 27100} and state.backend == "local"
+    assert result.access == "endpoint http://127.0.0.1:27100" and result.definition is LAB
+    assert [c.name for c in result.checks] == ["true"] and not result.noop
+    assert up.up("fakelab").noop
+    assert down.down("fakelab") and calls["destroy"] == 1
+    assert not Store(InstanceRef("fakelab")).exists()
+
+
+def test_a_failed_up_records_why_and_tears_down(calls: Counter[str]) -> None:
+    calls.update(["fail"])
+    with pytest.raises(InfraError, match="apply failed"):
+        up.up("fakelab")
+    state = Store(InstanceRef("fakelab")).load()
+    assert state.status == "failed-removed" and state.error == "apply failed"
+    assert calls["destroy"] == 1
