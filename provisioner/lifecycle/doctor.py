@@ -16,11 +16,13 @@ from provisioner.core.errors import LabError
 
 
 def python() -> Finding:
+    """This Python is new enough."""
     ok = sys.version_info >= (3, 11)
     return finding("python", ok, f"{platform.python_version()} at {sys.executable}", "use Python 3.11 or newer")
 
 
 def terraform_binary(run: Runner) -> Finding:
+    """Terraform (or OpenTofu) is found, with its version."""
     try:
         binary = find_binary()
     except LabError as exc:
@@ -30,6 +32,7 @@ def terraform_binary(run: Runner) -> Finding:
 
 
 def providers() -> Finding:
+    """The offline provider mirror, if there is one (optional)."""
     mirror = paths.provider_mirror()
     found = sorted(
         str(p.relative_to(mirror).parent.parent) for p in mirror.glob("*/*/*/*/linux_amd64/terraform-provider-*")
@@ -46,6 +49,7 @@ def providers() -> Finding:
 
 
 def ansible() -> Finding:
+    """ansible-playbook is installed beside this Python."""
     binary = Path(sys.executable).parent / "ansible-playbook"
     if binary.exists():
         return finding("ansible", True, str(binary))

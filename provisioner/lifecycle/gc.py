@@ -21,11 +21,13 @@ def orphans(run: Runner = proc.run) -> list[Orphan]:
 
 
 def remove(found: list[Orphan], run: Runner = proc.run) -> None:
+    """Have each backend remove its own rows of `found`."""
     for backend in backends.every(run):
         backend.remove_orphans([item for item in found if item.get("backend") == backend.name])
 
 
 def expired(now: float | None = None) -> list[dict[str, Any]]:
+    """Instances whose --ttl has run out, with how long ago."""
     now = now or time.time()
     rows = []
     for ref in all_instances():
@@ -41,4 +43,5 @@ def stale_images(run: Runner = proc.run) -> list[str]:
 
 
 def remove_images(refs: list[str], run: Runner = proc.run) -> None:
+    """Remove superseded lab images."""
     images.remove(run, refs)

@@ -9,4 +9,5 @@ from provisioner.core.state import write_private
 
 
 def save(path: Path, text: str) -> None:
+    """Write a bundle file: private, with every known secret redacted."""
     write_private(path, redact(text))

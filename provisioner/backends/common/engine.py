@@ -18,6 +18,7 @@ def can_fix() -> bool:
 
 
 def docker_fix() -> str:
+    """How to get the Docker engine running on this machine."""
     if can_fix():
         return "lab doctor --fix (installs docker.io if needed and starts dockerd)"
     return "start Docker: `sudo systemctl start docker` (Linux) or open Docker Desktop (macOS/Windows)"

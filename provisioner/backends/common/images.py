@@ -22,10 +22,12 @@ Progress = Callable[[str], None]
 
 
 def exists(tag: str, run: Runner = proc.run) -> bool:
+    """An image with this tag is on the engine."""
     return run(["docker", "image", "inspect", "--format", "{{.Id}}", tag], check=False, timeout=30).returncode == 0
 
 
 def base_id(run: Runner = proc.run) -> str:
+    """The id of the base image every lab image builds on."""
     return run(["docker", "image", "inspect", "--format", "{{.Id}}", BASE], timeout=30).stdout.strip()
 
 
@@ -39,6 +41,7 @@ def content_hash(folder: Path, base: str) -> str:
 
 
 def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
+    """Build the Debian base image unless it exists."""
     if not exists(BASE, run):
         progress(f"building the base image {BASE} (debootstrap offline, or the official image online)")
         argv = ["bash", str(paths.IMAGES_DIR / "base" / "build")]
@@ -46,6 +49,7 @@ def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
 
 
 def tag_for(name: str, run: Runner = proc.run) -> str:
+    """lab/<name>:<hash of its folder and of the base image>."""
     folder = paths.IMAGES_DIR / name
     if not (folder / "Dockerfile").is_file():
         raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
@@ -111,5 +115,6 @@ def stale(run: Runner) -> list[str]:
 
 
 def remove(run: Runner, refs: list[str]) -> None:
+    """Remove these images (ones still in use stay)."""
     if refs:
         run(["docker", "rmi", *refs], check=False, timeout=300)

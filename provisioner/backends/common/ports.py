@@ -24,4 +24,5 @@ def allocate(ctx: Context, fresh: bool) -> None:
 
 
 def release(ctx: Context) -> None:
+    """Give the instance's ports back to the table (the `ports` down step)."""
     ports.release(ctx.ref.key)

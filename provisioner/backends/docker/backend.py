@@ -30,6 +30,8 @@ def container_name(ctx: Context, component: str) -> str:
 
 
 class DockerBackend(TerraformBackend):
+    """Containers on the local engine made by Terraform, configured by Ansible over docker exec."""
+
     name = "docker"
 
     def preflight(self, ctx: Context) -> None:

@@ -13,6 +13,7 @@ from provisioner.lifecycle.steps import Context
 
 
 def collect(run: Runner, ctx: Context, dest: Path) -> None:
+    """Inspect (without env) and the log tail of each of the instance's containers."""
     if not shutil.which("docker"):
         return
     label = f"label={LABEL_INSTANCE}={ctx.ref.key}"

@@ -19,6 +19,7 @@ SYS_CLASS_NET = Path("/sys/class/net")
 
 
 def docker_engine(run: Runner) -> Finding:
+    """The client is installed and the engine answers."""
     if not shutil.which("docker"):
         return finding(
             "docker", False, "no docker client on PATH", "install Docker (Debian: apt-get install docker.io)"

@@ -64,5 +64,6 @@ def orphans(run: Runner, known: set[str]) -> list[Orphan]:
 
 
 def remove(run: Runner, found: list[Orphan]) -> None:
+    """Remove what orphans() listed, containers before the networks and volumes they hold."""
     for item in sorted(found, key=lambda i: list(REMOVE).index(i["kind"])):
         run(["docker", *REMOVE[item["kind"]], item["id"]], check=False, timeout=120)

@@ -47,6 +47,8 @@ def description(ctx: Context) -> str:
 
 
 class VmBackend(TerraformBackend):
+    """Libvirt VMs made by Terraform, configured by Ansible over SSH."""
+
     name = "vm"
     # Ansible over SSH into a software-emulated guest costs 5-8 s a task; a VM's destroy ~3 s.
     costs: ClassVar[dict[str, Cost]] = TerraformBackend.costs | {"configure": Cost(600, 300)}

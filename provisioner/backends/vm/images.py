@@ -39,6 +39,7 @@ class VmImage:
 
 
 def image_cache() -> Path:
+    """Where built VM images are kept, shared by every state root of the user."""
     default = Path.home() / ".local" / "share" / "lab" / "vm-images"
     return Path(os.environ.get("LAB_VM_IMAGES", default))
 
@@ -56,6 +57,7 @@ def image_hash(variant: str) -> str:
 
 
 def variant_of(lab: Any) -> str:
+    """The image variant a lab boots (provision.vars.vm_image_variant, default base)."""
     variant = str(lab.provision.vars.get(VARIANT_VAR, "base"))
     if variant not in VARIANTS:
         raise UsageError(f"{lab.id}: provision.vars.{VARIANT_VAR} is {variant!r}: use one of {', '.join(VARIANTS)}")
@@ -110,4 +112,5 @@ def _link_or_copy(src: Path, dest: Path) -> None:
 
 
 def ensure_image(run: Runner, variant: str, progress: Progress) -> VmImage:
+    """The variant built (if its content changed) and published."""
     return publish(run, build_image(run, variant, progress), variant)

@@ -32,6 +32,7 @@ def seed_dir() -> Path:
 
 
 def virsh(run: Runner, *args: str, check: bool = True, timeout: float = 60) -> str:
+    """Run `virsh` on the system URI; its stdout."""
     return run(["virsh", "-q", "-c", URI, *args], check=check, timeout=timeout).stdout
 
 
@@ -48,6 +49,7 @@ def libvirt_version(run: Runner) -> str:
 
 
 def libvirt_fix() -> str:
+    """How to get libvirt running on this machine."""
     if can_fix():
         return "lab doctor --fix (installs libvirt and QEMU if needed and starts virtlogd/libvirtd)"
     return "install libvirt and QEMU and start libvirtd (see scripts/install-libvirt)"
@@ -80,10 +82,12 @@ def owner(run: Runner, domain: str) -> dict[str, Any] | None:
 
 
 def console_log(domain: str) -> Path:
+    """Where libvirt writes a domain's serial console."""
     return CONSOLE_LOG_DIR / f"{domain}-console.log"
 
 
 def console_tail(domain: str, lines: int = 3) -> str:
+    """The last lines of a domain's console, for an error message."""
     with contextlib.suppress(OSError):
         text = console_log(domain).read_text(errors="replace")
         tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]

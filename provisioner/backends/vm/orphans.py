@@ -18,6 +18,7 @@ KINDS = ("domain", "volume", "pool", "seed")
 
 
 def slug_of(key: str) -> str:
+    """The resource name prefix of an instance key (`lab/instance`)."""
     lab, _, instance = key.partition("/")
     return InstanceRef(lab, instance).slug
 
@@ -38,6 +39,7 @@ def sweep_libvirt(run: Runner, slug: str, key: str) -> list[str]:
 
 
 def remove_domain(run: Runner, name: str) -> None:
+    """Stop and undefine a domain (its disks go with its pool)."""
     virsh(run, "destroy", name, check=False)
     virsh(run, "undefine", name, "--nvram", check=False)
 
@@ -58,6 +60,7 @@ def remove_seeds(slug: str, seeds: list[Path]) -> None:
 
 
 def volumes(run: Runner, pool: str) -> list[str]:
+    """Names of the volumes in a pool."""
     return [line.split()[0] for line in virsh(run, "vol-list", pool, check=False).splitlines() if line.split()]
 
 
@@ -98,6 +101,7 @@ def _owned_domains(run: Runner, known: set[str]) -> list[tuple[str, str]]:
 
 
 def remove(run: Runner, found: list[Orphan]) -> None:
+    """Remove what orphans() listed: domains first, then volumes, pools and seeds."""
     for item in sorted(found, key=lambda i: KINDS.index(i["kind"])):
         if item["kind"] == "domain":
             remove_domain(run, item["id"])

@@ -20,6 +20,7 @@ from provisioner.core.errors import InfraError
 
 
 def iso_tool() -> str | None:
+    """mkisofs or genisoimage, whichever is installed."""
     return shutil.which("mkisofs") or shutil.which("genisoimage")
 
 

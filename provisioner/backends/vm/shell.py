@@ -31,6 +31,7 @@ def control_dir() -> Path:
 
 
 def key_file(ctx: Context) -> Path:
+    """The instance's private SSH key (made by the `key` step)."""
     return ctx.store.path("ssh", "id_ed25519")
 
 
