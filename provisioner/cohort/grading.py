@@ -9,17 +9,19 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from provisioner.cohort import run as cohort
 from provisioner.core import paths
 from provisioner.core.errors import LabError
 from provisioner.core.state import InstanceRef, Store, write_private
+from provisioner.core.templating import render
 from provisioner.definitions import catalog
+from provisioner.exercises.run import check
 
 
 def grade(lab_id: str, out: Path, jobs: int = 2) -> list[dict[str, Any]]:
     """Run every student's exercise checks; write grades.csv and grades.json into out."""
-    from provisioner.exercises.run import check
-
     lab = catalog.load(lab_id)
     ids = [ex.id for ex in lab.exercises]
 
@@ -48,10 +50,6 @@ def grade(lab_id: str, out: Path, jobs: int = 2) -> list[dict[str, Any]]:
 
 def handouts(lab_id: str, out: Path) -> list[Path]:
     """One access sheet per student, Markdown and HTML, readable by the owner only."""
-    import jinja2
-
-    from provisioner.checks.runner import render
-
     lab = catalog.load(lab_id)
     loader = jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR))
     md = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701 - Markdown

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from provisioner.core import paths
+from provisioner.core.errors import InfraError
 from provisioner.core.state import write_private
 
 LOW = int(os.environ.get("LAB_PORT_MIN", "20000"))
@@ -80,8 +81,6 @@ def allocate(owner: str, names: list[str], address: str = "127.0.0.1") -> dict[s
             while str(port) in table or not is_free(port, address):
                 port += 1
                 if port > HIGH:
-                    from provisioner.core.errors import InfraError
-
                     raise InfraError(f"no free port left in {LOW}-{HIGH}", "set LAB_PORT_MIN/LAB_PORT_MAX")
             table[str(port)] = [here, owner, name]
             mine[name] = port

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import ansible_runner
+
 from provisioner.core import paths
 from provisioner.core.errors import DeadlineExceeded, InfraError
 from provisioner.core.proc import HEARTBEAT_EVERY
@@ -35,8 +37,6 @@ def run_playbook(
 ) -> dict[str, Any]:
     """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host,
     or DeadlineExceeded when the run outlived `timeout` seconds (ansible-runner then stops it)."""
-    import ansible_runner
-
     events: list[Event] = []
     failures: list[Event] = []
 
