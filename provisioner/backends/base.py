@@ -20,7 +20,7 @@ from provisioner.core.deadlines import Cost
 from provisioner.core.errors import DeadlineExceeded, UsageError
 from provisioner.core.state import write_private
 from provisioner.definitions import parts
-from provisioner.lifecycle.steps import Context, Step
+from provisioner.lifecycle.steps import Context, Produced, Step
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
@@ -146,14 +146,14 @@ class TerraformBackend(Backend):
     def init(self, ctx: Context) -> None:
         ensure_init(self.workdir(ctx), self.terraform(ctx))
 
-    def apply(self, ctx: Context) -> None:
+    def apply(self, ctx: Context) -> Produced:
         tf = self.terraform(ctx)
         tf.apply(self.deadline(ctx, "apply"))
         outputs = tf.output()
-        ctx.store.update(endpoints=outputs.get("endpoints") or {}, hosts=outputs.get("hosts") or {})
+        return {"endpoints": outputs.get("endpoints") or {}, "hosts": outputs.get("hosts") or {}}
 
     def inventory(self, ctx: Context) -> Path:
-        hosts = ctx.store.read().get("hosts") or {}
+        hosts = ctx.store.load().hosts
         inv = {"all": {"hosts": {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()}}}
         path = ctx.store.path("inventory.json")
         write_private(path, json.dumps(inv, indent=2))
@@ -193,7 +193,7 @@ def units(ctx: Context) -> int:
     """Components of the instance: from the definition, else (down from state alone) its hosts."""
     if ctx.lab is not None:
         return len(ctx.lab.sandbox.components)
-    return len(ctx.store.read().get("hosts") or {}) or 1
+    return len(ctx.store.load().hosts) or 1
 
 
 def ensure_init(workdir: Path, tf: Terraform) -> None:
@@ -217,17 +217,17 @@ def prepare(ctx: Context) -> None:
 
 
 def playbook_vars(ctx: Context) -> dict[str, Any]:
-    state = ctx.store.read()
+    state = ctx.store.load()
     lab = ctx.require_lab()
     return {
         "lab_id": ctx.ref.lab,
         "instance": ctx.ref.instance,
         "secrets": ctx.store.secrets(),
-        "endpoints": state.get("endpoints") or {},
+        "endpoints": state.endpoints,
         "lab_dir": str(parts.folder(lab.id)),
         "lab_vars": dict(lab.provision.vars),
-        "student": state.get("student") or "",
-        "student_params": state.get("student_params") or {},
+        "student": state.student or "",
+        "student_params": state.student_params,
     }
 
 

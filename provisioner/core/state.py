@@ -103,10 +103,6 @@ class Store:
         except ValidationError:
             return blank
 
-    def read(self) -> dict[str, Any]:
-        """The record as plain data (for callers not yet on the typed record)."""
-        return self.load().model_dump(mode="json") if (self.dir / "state.json").exists() else {}
-
     def update(self, **fields: Any) -> InstanceState:
         """Set fields (names checked against InstanceState) and write the record atomically."""
         state = InstanceState.model_validate(self.load().model_dump() | fields | {"updated": time.time()})

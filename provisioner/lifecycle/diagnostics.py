@@ -19,15 +19,15 @@ def collect(store: Store, run: Runner = proc.run) -> Path:
     backend adds (container logs and inspect, VM console logs)."""
     out = paths.lab_home() / "diagnostics" / f"{store.ref.lab}-{store.ref.instance}-{time.strftime('%Y%m%dT%H%M%S')}"
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    state = store.read()
-    save(out / "state.json", json.dumps(state, indent=2))
+    state = store.load()
+    save(out / "state.json", state.model_dump_json(indent=2))
     for name in ("ledger.jsonl", "inventory.json"):
         if store.path(name).exists():
             save(out / name, store.path(name).read_text())
     _terraform(store, out)
     _ansible(store, out)
-    if backends.is_built(str(state.get("backend"))):
-        backends.get(state["backend"], run).collect_diagnostics(Context(store.ref, store), out)
+    if state.backend and backends.is_built(state.backend):
+        backends.get(state.backend, run).collect_diagnostics(Context(store.ref, store), out)
     return out
 
 

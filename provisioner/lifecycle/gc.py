@@ -31,7 +31,7 @@ def expired(now: float | None = None) -> list[dict[str, Any]]:
     now = now or time.time()
     rows = []
     for ref in all_instances():
-        expires = Store(ref).read().get("expires")
+        expires = Store(ref).load().expires
         if expires and expires < now:
             rows.append({"lab": ref.lab, "instance": ref.instance, "expired_seconds_ago": round(now - expires)})
     return rows

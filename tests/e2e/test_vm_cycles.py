@@ -87,10 +87,10 @@ def test_ten_vm_cycles_in_a_row_without_a_hang(lab_home: Path, monkeypatch: pyte
         ctx = Context(ref, Store(ref), catalog.load("vmcycle"))  # a fresh instance, as `lab up` makes
         started = time.monotonic()
         run_steps(ctx, up, "up")
-        domain = ctx.store.read()["hosts"]["vm"]["domain"]
+        domain = ctx.store.load().hosts["vm"]["domain"]
         assert virsh("domstate", domain).strip() == "running"
         booting = wait_until_the_guest_runs(domain)
-        seed = Path(ctx.store.read()["seeds"]["vm"])
+        seed = Path(ctx.store.load().seeds["vm"])
         assert seed.is_file() and str(seed) in virsh("domblklist", domain, "--details")
         run_steps(ctx, [again], "up")
         run_steps(ctx, backend.down_steps(), "down")

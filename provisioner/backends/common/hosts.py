@@ -8,7 +8,7 @@ from provisioner.lifecycle.steps import Context
 
 def pick_host(ctx: Context, host: str | None, noun: str) -> str:
     """`host`, else the instance's first; a UsageError when none runs or it has no such host."""
-    hosts = list(ctx.store.read().get("hosts") or {})
+    hosts = list(ctx.store.load().hosts)
     where = f"{ctx.ref.lab} ({ctx.ref.instance})"
     if not hosts:
         raise UsageError(f"{where} has no running {noun}", f"run `lab up {ctx.ref.lab}` first")

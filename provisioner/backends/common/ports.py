@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from provisioner.core import ports
 from provisioner.core.errors import InfraError
-from provisioner.lifecycle.steps import Context
+from provisioner.lifecycle.steps import Context, Produced
 
 
-def allocate(ctx: Context, fresh: bool) -> None:
+def allocate(ctx: Context, fresh: bool) -> Produced:
     """Allocate (or keep) the instance's ports; on a fresh instance every one must be free now,
     since another state root's sandbox or another process may have taken it since allocation."""
     names = [p.name for c in ctx.require_lab().sandbox.components for p in c.ports]
@@ -20,7 +20,7 @@ def allocate(ctx: Context, fresh: bool) -> None:
                     f"port 127.0.0.1:{port} for {name!r} is taken by {owner}",
                     "stop that process, or run `lab down` then `lab up` to pick new ports",
                 )
-    ctx.store.update(ports=allocated)
+    return {"ports": allocated}
 
 
 def release(ctx: Context) -> None:

@@ -17,7 +17,7 @@ from provisioner.backends.common.ownership import home_id
 from provisioner.backends.docker import diagnostics, doctor, images, orphans
 from provisioner.backends.docker.orphans import LABEL_HOME, LABEL_INSTANCE, home_label
 from provisioner.checks.runner import render
-from provisioner.lifecycle.steps import Context, Step
+from provisioner.lifecycle.steps import Context, Produced, Step
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
@@ -52,24 +52,24 @@ class DockerBackend(TerraformBackend):
     def down_steps(self) -> list[Step]:
         return [*super().down_steps(), Step("ports", "releasing ports", ports.release)]
 
-    def allocate_ports(self, ctx: Context) -> None:
-        ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
+    def allocate_ports(self, ctx: Context) -> Produced:
+        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
 
-    def ensure_images(self, ctx: Context) -> None:
-        images.ensure_for_instance(self.run, ctx)
+    def ensure_images(self, ctx: Context) -> Produced:
+        return images.ensure_for_instance(self.run, ctx)
 
     def unavailable_components(self, ctx: Context) -> dict[str, str]:
-        return dict(ctx.store.read().get("unavailable") or {})
+        return dict(ctx.store.load().unavailable)
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
-        lab, state = ctx.require_lab(), ctx.store.read()
+        lab, state = ctx.require_lab(), ctx.store.load()
         values = {"secrets": ctx.store.secrets(), "instance": ctx.ref.instance, "lab_id": lab.id}
         containers = {
             c.name: {
-                "image": state["images"][c.name],
+                "image": state.images[c.name],
                 "env": {k: render(v, values) for k, v in c.env.items()},
                 "ports": [
-                    {"name": p.name, "internal": p.port, "external": state["ports"][p.name], "scheme": p.scheme}
+                    {"name": p.name, "internal": p.port, "external": state.ports[p.name], "scheme": p.scheme}
                     for p in c.ports
                 ],
                 "volumes": list(c.volumes),
@@ -77,11 +77,11 @@ class DockerBackend(TerraformBackend):
                 "memory_mb": c.memory_mb,
             }
             for c in lab.sandbox.components
-            if c.image and c.name in state["images"]
+            if c.image and c.name in state.images
         }
         labels = {
             f"org.lab.{k}": v
-            for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id, "student": state.get("student") or ""}.items()
+            for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id, "student": state.student or ""}.items()
         }
         return {
             "name": ctx.ref.slug,

@@ -9,7 +9,7 @@ from provisioner.backends.common import images
 from provisioner.backends.common.engine import engine_running
 from provisioner.backends.common.runner import Runner
 from provisioner.core.errors import LabError
-from provisioner.lifecycle.steps import Context
+from provisioner.lifecycle.steps import Context, Produced
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
@@ -33,7 +33,7 @@ def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]
     return built
 
 
-def ensure_for_instance(run: Runner, ctx: Context) -> None:
+def ensure_for_instance(run: Runner, ctx: Context) -> Produced:
     """The `images` step. An optional component whose image has no Dockerfile here, or fails to
     build (e.g. it needs an upstream download), is left out with the reason in state["unavailable"]."""
     tags, unavailable = {}, {}
@@ -47,4 +47,4 @@ def ensure_for_instance(run: Runner, ctx: Context) -> None:
                 raise
             unavailable[c.name] = f"{exc.message} (optional: the sandbox runs without it)"
             ctx.report.info(f"optional component {c.name} is unavailable: {unavailable[c.name]}")
-    ctx.store.update(images=tags, unavailable=unavailable)
+    return {"images": tags, "unavailable": unavailable}

@@ -29,7 +29,7 @@ from provisioner.backends.vm.seed import drop_streamed_seeds, iso_tool, write_se
 from provisioner.core.deadlines import Cost
 from provisioner.core.errors import InfraError, UsageError
 from provisioner.core.state import InstanceRef, Store
-from provisioner.lifecycle.steps import Context, Step
+from provisioner.lifecycle.steps import Context, Produced, Step
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
@@ -41,8 +41,7 @@ def description(ctx: Context) -> str:
     """Ownership metadata of every domain, with the state root that made it (gc). No run id: the
     provider replaces a domain whose description changes, and a second `up` must not reboot a
     running VM."""
-    state = ctx.store.read()
-    owner = {"tool": TOOL, "lab": ctx.ref.lab, "instance": ctx.ref.key, "student": state.get("student") or ""}
+    owner = {"tool": TOOL, "lab": ctx.ref.lab, "instance": ctx.ref.key, "student": ctx.store.load().student or ""}
     return json.dumps(owner | {"home": home_id()}, sort_keys=True)
 
 
@@ -82,31 +81,31 @@ class VmBackend(TerraformBackend):
 
     # -- up steps ---------------------------------------------------------------------------
 
-    def allocate_ports(self, ctx: Context) -> None:
-        ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
+    def allocate_ports(self, ctx: Context) -> Produced:
+        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
 
-    def ensure_image(self, ctx: Context) -> None:
+    def ensure_image(self, ctx: Context) -> Produced:
         image = ensure_image(self.run, variant_of(ctx.require_lab()), ctx.report.info)
         accel, detail = probe_accel(self.run, image.kernel)
         ctx.report.info(detail)
-        ctx.store.update(vm_image=image.as_dict(), accel=accel)
+        return {"vm_image": image.as_dict(), "accel": accel}
 
-    def make_seeds(self, ctx: Context) -> None:
+    def make_seeds(self, ctx: Context) -> Produced:
         public_key = shell.key_file(ctx).with_suffix(".pub").read_text().strip()
         components = ctx.require_lab().sandbox.components
         seeds = {c.name: str(write_seed(self.run, ctx.ref.slug, c.name, public_key)) for c in components}
-        ctx.store.update(seeds=seeds)
+        return {"seeds": seeds}
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
-        lab, state = ctx.require_lab(), ctx.store.read()
-        image = state["vm_image"]
+        lab, state = ctx.require_lab(), ctx.store.load()
+        image = state.vm_image
         vms = {
             c.name: {
                 "memory_mb": c.memory_mb,
                 "vcpus": max(1, int(c.cpus)),
-                "seed": state["seeds"][c.name],
+                "seed": state.seeds[c.name],
                 "ports": [
-                    {"name": p.name, "internal": p.port, "external": state["ports"][p.name], "scheme": p.scheme}
+                    {"name": p.name, "internal": p.port, "external": state.ports[p.name], "scheme": p.scheme}
                     for p in c.ports
                 ],
             }
@@ -116,7 +115,7 @@ class VmBackend(TerraformBackend):
             "name": ctx.ref.slug,
             "description": description(ctx),
             "libvirt_uri": URI,
-            "domain_type": state.get("accel") or "qemu",
+            "domain_type": state.accel or "qemu",
             "pool_dir": str(storage_root() / ctx.ref.slug),
             "base_volume_id": image["root"],
             "kernel": image["kernel"],
@@ -129,9 +128,9 @@ class VmBackend(TerraformBackend):
             "vms": vms,
         }
 
-    def apply(self, ctx: Context) -> None:
+    def apply(self, ctx: Context) -> Produced:
         drop_streamed_seeds(self.run, self.workdir(ctx))
-        super().apply(ctx)
+        return super().apply(ctx)
 
     # -- connection -------------------------------------------------------------------------
 
@@ -156,13 +155,13 @@ class VmBackend(TerraformBackend):
     def sweep(self, ctx: Context) -> None:
         """This instance's domains (name prefix + the instance in their metadata), its pool and
         volumes, overlay files, cloud-init seeds and console logs; nothing else."""
-        state = ctx.store.read()
-        shell.close_shared(self.run, state.get("hosts") or {})
+        state = ctx.store.load()
+        shell.close_shared(self.run, state.hosts)
         slug = ctx.ref.slug
         mine = orphans.sweep_libvirt(self.run, slug, ctx.ref.key) if shutil.which("virsh") else []
         shutil.rmtree(storage_root() / slug, ignore_errors=True)
-        seeds = state.get("seeds") or {}
-        components = set(state.get("hosts") or {}) | set(seeds) | {n.removeprefix(slug + "-") for n in mine}
+        seeds = state.seeds
+        components = set(state.hosts) | set(seeds) | {n.removeprefix(slug + "-") for n in mine}
         if ctx.lab:
             components |= {c.name for c in ctx.lab.sandbox.components}
         for component in components:
@@ -194,7 +193,7 @@ def shell_argv(lab_id: str, instance: str, host: str | None, command: list[str],
     """`lab shell` as the CLI calls it today: ssh into a running VM sandbox as the learner."""
 
     store = Store(InstanceRef(lab_id, instance))
-    backend = store.read().get("backend")
+    backend = store.load().backend
     if backend and backend != "vm":
         raise UsageError(f"{lab_id} ({instance}) runs on the {backend} backend: `lab shell` logs in to VMs only")
     return VmBackend().shell_argv(Context(store.ref, store), host, command, tty)

@@ -11,13 +11,13 @@ from provisioner.backends.common.runner import Runner
 from provisioner.backends.vm.libvirt import console_tail, virsh
 from provisioner.backends.vm.shell import ssh_argv
 from provisioner.core.errors import InfraError
-from provisioner.lifecycle.steps import Context
+from provisioner.lifecycle.steps import Context, Produced
 
 
-def wait_ssh(run: Runner, ctx: Context) -> None:
+def wait_ssh(run: Runner, ctx: Context) -> Produced:
     """Until every VM runs a command over SSH and cloud-init has finished; fail fast if one stops."""
     timeout = float(os.environ.get("LAB_VM_BOOT_TIMEOUT", "600"))
-    hosts = ctx.store.read().get("hosts") or {}
+    hosts = ctx.store.load().hosts
     started = time.monotonic()
     timings = {}
     for host, hv in hosts.items():
@@ -26,7 +26,7 @@ def wait_ssh(run: Runner, ctx: Context) -> None:
         ctx.report.info(f"{host}: SSH answered after {timings[host]} s")
         _cloud_init(run, ctx, host, timeout)
     commands = {h: shlex.join(ssh_argv(ctx, h, tty=True)) for h in hosts}
-    ctx.store.update(ssh_ready_seconds=timings, ssh_ready_at=time.time(), ssh_command=commands)
+    return {"ssh_ready_seconds": timings, "ssh_ready_at": time.time(), "ssh_command": commands}
 
 
 def _until_ssh(run: Runner, ctx: Context, host: str, hv: dict[str, Any], started: float, timeout: float) -> None:

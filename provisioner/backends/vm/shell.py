@@ -11,7 +11,7 @@ from typing import Any
 from provisioner import TOOL
 from provisioner.backends.common.runner import Runner
 from provisioner.core.errors import UsageError
-from provisioner.lifecycle.steps import Context
+from provisioner.lifecycle.steps import Context, Produced
 
 SSH_USER = "learner"
 SSH_OPTIONS = [
@@ -35,7 +35,7 @@ def key_file(ctx: Context) -> Path:
     return ctx.store.path("ssh", "id_ed25519")
 
 
-def ensure_key(run: Runner, ctx: Context) -> None:
+def ensure_key(run: Runner, ctx: Context) -> Produced:
     """The instance's own SSH key pair, made once."""
     key = key_file(ctx)
     if not (key.is_file() and key.with_suffix(".pub").is_file()):
@@ -45,7 +45,7 @@ def ensure_key(run: Runner, ctx: Context) -> None:
         comment = f"{TOOL}-{ctx.ref.slug}"
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(key)], timeout=30)
     key.chmod(0o600)
-    ctx.store.update(ssh_key=str(key))
+    return {"ssh_key": str(key)}
 
 
 def ssh_argv(
@@ -60,7 +60,7 @@ def ssh_argv(
     """ssh to the VM as the learner; `remote` is sent as ONE shell-quoted argument. With
     `multiplex`, commands share one connection for a minute (a new SSH handshake costs a
     TCG guest about 2 s; checks run dozens of commands)."""
-    hv = (ctx.store.read().get("hosts") or {}).get(host)
+    hv = ctx.store.load().hosts.get(host)
     if not hv:
         raise UsageError(f"{ctx.ref.key} has no VM {host!r}")
     argv = ["ssh", "-i", str(key_file(ctx)), "-p", str(hv["ssh_port"]), *SSH_OPTIONS]
