@@ -95,3 +95,11 @@ def require_libvirt() -> None:
         if os.environ.get("CI"):
             pytest.fail(f"CI must run VMs: {problem}")
         pytest.skip(problem)
+
+
+def resource(lab_id: str, instance: str, component: str | None = None) -> str:
+    """The name `lab` gives a new instance's resources (and a component's) under the current LAB_HOME."""
+    from provisioner.core import naming
+
+    name = naming.resource_name(lab_id, instance)
+    return f"{name}-{component}" if component else name

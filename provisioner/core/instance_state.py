@@ -7,10 +7,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 
 from provisioner.core.errors import UsageError
+from provisioner.core.naming import legacy_name
 
 # 0: the unversioned files written before this model (every key optional, nulls for "none").
 # 1: this model; a file says its version so a newer lab's record is never half-understood.
-VERSION = 1
+# 2: `name`, the prefix of the instance's resource names, recorded when it is first made.
+VERSION = 2
 
 Status = Literal["creating", "ready", "failed", "failed-removed", "destroying"]
 
@@ -36,6 +38,7 @@ class InstanceState(BaseModel):
     status: Status | None = None
     backend: str | None = None
     run_id: str | None = None
+    name: str | None = None  # prefix of every resource name (core/naming.py), fixed at the first up
     definition: str | None = None  # hash of the lab definition the sandbox was made from
     created: float | None = None
     updated: float | None = None
@@ -70,7 +73,15 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         )
     if version == 0:
         data = _from_unversioned(data)
+    if data["version"] == 1:
+        data = _named(data)
     return data
+
+
+def _named(data: dict[str, Any]) -> dict[str, Any]:
+    """Records before version 2 made their resources under the name without an owner."""
+    made = data.get("status") is not None
+    return data | {"version": 2} | ({"name": legacy_name(data["lab"], data["instance"])} if made else {})
 
 
 def _from_unversioned(data: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,11 @@ def lab_home() -> Path:
     """State root: LAB_HOME, else $XDG_STATE_HOME/lab, else ~/.local/state/lab."""
     if home := os.environ.get("LAB_HOME"):
         return Path(home)
+    return default_lab_home()
+
+
+def default_lab_home() -> Path:
+    """The state root a user has when LAB_HOME is not set."""
     xdg = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
     return Path(xdg) / "lab"
 

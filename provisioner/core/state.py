@@ -34,11 +34,6 @@ class InstanceRef:
     def key(self) -> str:
         return f"{self.lab}/{self.instance}"
 
-    @property
-    def slug(self) -> str:
-        """Name used for resources (containers, networks): deterministic per lab and instance."""
-        return f"lab-{self.lab}-{self.instance}"
-
 
 def instances_root() -> Path:
     return paths.lab_home() / "instances"

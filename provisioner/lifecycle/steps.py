@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from provisioner.core import naming
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import InstanceRef, Store
 
@@ -38,6 +39,12 @@ class Context:
     report: Reporter = field(default_factory=Silent)
     options: Options = field(default_factory=Options)
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    @property
+    def name(self) -> str:
+        """Prefix of this instance's resource names: the one recorded when it was first made, so
+        a later version of lab never renames (and so loses) a sandbox."""
+        return self.store.load().name or naming.resource_name(self.ref.lab, self.ref.instance)
 
     def require_lab(self) -> Lab:
         assert self.lab is not None, "this step needs the lab definition"

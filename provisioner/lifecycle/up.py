@@ -87,6 +87,7 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
         status="creating",
         backend=backend.name,
         run_id=ctx.run_id,
+        name=ctx.name,
         definition=definition_hash(lab),
         created=state.created or now,
         student=opts.student or state.student,

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import state_leftovers
+from tests.helpers import resource, state_leftovers
 
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def _bench(mode: str) -> subprocess.Popen[str]:
 
 
 def _sandbox(lab_home: Path) -> Path:
-    return lab_home / "sandboxes" / "lab-testlab-b1"
+    return lab_home / "sandboxes" / resource("testlab", "b1")
 
 
 def test_a_failed_step_still_tears_down(lab_home: Path) -> None:

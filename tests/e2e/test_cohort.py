@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import docker_leftovers, lab, state_leftovers
+from tests.helpers import docker_leftovers, lab, resource, state_leftovers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
@@ -46,16 +46,16 @@ def test_five_student_cohort_of_mod008_isolated_graded_handed_out_and_removed(la
             "inspect",
             "-f",
             "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}",
-            "lab-mod-008-ben-postgres",
+            resource("mod-008", "ben", "postgres"),
         ],
         capture_output=True,
         text=True,
         check=True,
     ).stdout.strip()
     probe = "import socket,sys; socket.create_connection((sys.argv[1], 5432), timeout=3)"
-    for target in ("lab-mod-008-ben-postgres", ben_ip):
+    for target in (resource("mod-008", "ben", "postgres"), ben_ip):
         reach = subprocess.run(
-            ["docker", "exec", "lab-mod-008-ann-redis", "python3", "-c", probe, target],
+            ["docker", "exec", resource("mod-008", "ann", "redis"), "python3", "-c", probe, target],
             capture_output=True,
             check=False,
         )

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab, state_leftovers, status
+from tests.helpers import lab, resource, state_leftovers, status
 
 pytestmark = pytest.mark.e2e
 
@@ -73,7 +73,7 @@ def test_kill_9_mid_up_then_down_leaves_nothing(lab_home: Path, step: str) -> No
     result = lab("down", "testlab")
     assert "removed testlab" in result.stdout
     assert status() == [] and state_leftovers(lab_home) == []
-    assert not (lab_home / "sandboxes/lab-testlab-default").exists()
+    assert not (lab_home / "sandboxes" / resource("testlab", "default")).exists()
 
 
 def test_down_after_the_definition_was_edited(lab_copy: Path, lab_home: Path) -> None:
@@ -85,7 +85,7 @@ def test_down_after_the_definition_was_edited(lab_copy: Path, lab_home: Path) ->
     )
     (lab_copy / "lab.yaml").write_text(text)
     lab("down", "testlab")
-    assert not (lab_home / "sandboxes/lab-testlab-default").exists() and state_leftovers(lab_home) == []
+    assert not (lab_home / "sandboxes" / resource("testlab", "default")).exists() and state_leftovers(lab_home) == []
 
 
 def test_down_of_something_never_made_is_a_clean_no_op(lab_home: Path) -> None:

@@ -17,13 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab, require_libvirt, virsh_names, vm_leftovers
+from tests.helpers import lab, require_libvirt, resource, virsh_names, vm_leftovers
 
 pytestmark = [pytest.mark.e2e]
-# An instance of its own: test_vm_backend.py may have mod-002/default up from another state root.
+# An instance of its own, so its names differ from test_vm_backend.py's mod-002/default.
 INSTANCE = "gc"
-SLUG = f"lab-mod-002-{INSTANCE}"
-DOMAIN = f"{SLUG}-vm"
 
 
 @pytest.fixture(autouse=True)
@@ -55,11 +53,11 @@ def wait_gone(pids: list[int], timeout: float) -> None:
         time.sleep(1)
 
 
-def kill_once_the_domain_exists(up: subprocess.Popen[bytes], timeout: float = 900) -> None:
+def kill_once_the_domain_exists(up: subprocess.Popen[bytes], domain: str, timeout: float = 900) -> None:
     deadline = time.monotonic() + timeout
-    while DOMAIN not in virsh_names("list", "--all", "--name"):
+    while domain not in virsh_names("list", "--all", "--name"):
         assert up.poll() is None, f"`lab up` ended ({up.returncode}) before its domain existed"
-        assert time.monotonic() < deadline, f"no domain {DOMAIN} after {timeout:.0f} s"
+        assert time.monotonic() < deadline, f"no domain {domain} after {timeout:.0f} s"
         time.sleep(1)
     children = descendants(up.pid)
     os.kill(up.pid, signal.SIGKILL)
@@ -68,23 +66,25 @@ def kill_once_the_domain_exists(up: subprocess.Popen[bytes], timeout: float = 90
 
 
 def test_gc_lists_and_removes_the_vm_of_a_killed_up_whose_state_is_gone(lab_home: Path) -> None:
-    assert vm_leftovers(SLUG) == [], f"an earlier run left {SLUG} behind"
+    # Names as lab makes them under this test's LAB_HOME (they carry the state root).
+    slug, domain = resource("mod-002", INSTANCE), resource("mod-002", INSTANCE, "vm")
+    assert vm_leftovers(slug) == [], f"an earlier run left {slug} behind"
     lab("images", "build", "mod-002")  # minutes when not cached: outside the kill window
     argv = [sys.executable, "-m", "provisioner", "up", "mod-002", "--instance", INSTANCE]
     up = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     try:
-        kill_once_the_domain_exists(up)
+        kill_once_the_domain_exists(up, domain)
         shutil.rmtree(lab_home / "instances" / "mod-002" / INSTANCE)  # the state is lost: nothing owns the VM now
         listed = json.loads(lab("gc", "--output", "json").stdout)
         mine = [o for o in listed["orphans"] if o["instance"] == f"mod-002/{INSTANCE}"]
         assert {(o["backend"], o["kind"]) for o in mine} >= {("vm", "domain"), ("vm", "pool"), ("vm", "seed")}
-        assert ("domain", DOMAIN) in [(o["kind"], o["id"]) for o in mine] and listed["removed"] is False
+        assert ("domain", domain) in [(o["kind"], o["id"]) for o in mine] and listed["removed"] is False
         text = lab("gc").stdout
-        assert any(line.split()[:2] == ["domain", DOMAIN] for line in text.splitlines()), text
+        assert any(line.split()[:2] == ["domain", domain] for line in text.splitlines()), text
         assert "use --yes to remove" in text
-        assert DOMAIN in virsh_names("list", "--all", "--name"), "gc without --yes removed something"
+        assert domain in virsh_names("list", "--all", "--name"), "gc without --yes removed something"
         lab("gc", "--yes")
-        assert vm_leftovers(SLUG) == []
+        assert vm_leftovers(slug) == []
         assert json.loads(lab("gc", "--output", "json").stdout)["orphans"] == []
     finally:
         if up.poll() is None:

@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab, libvirt_problem, require_libvirt, status
+from tests.helpers import lab, libvirt_problem, require_libvirt, resource, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.early]
 
@@ -339,7 +339,7 @@ def test_building_every_image_changes_nothing_on_the_host(home: Path) -> None:
 @pytest.mark.parametrize("backend", list(LABS))
 def test_up_and_down_change_nothing_on_the_host(home: Path, backend: str) -> None:
     lab_id = LABS[backend]
-    slug = f"lab-{lab_id}-{INSTANCE}"
+    slug = resource(lab_id, INSTANCE)
     if backend == "vm":
         require_libvirt()
     before = snapshot([slug])

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.playbooks import changes_on_second_run
-from tests.helpers import docker_leftovers, endpoints, lab, state_leftovers
+from tests.helpers import docker_leftovers, endpoints, lab, resource, state_leftovers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
 LAB = "mod-003"
-# Resource names are lab-<lab>-<instance> on a shared engine: a name of its own per test run.
+# Resource names carry lab and instance on a shared engine: an instance of its own per test run.
 INSTANCE = f"e2e{os.getpid()}"
 
 
@@ -28,7 +28,7 @@ def test_key_only_git_over_ssh_then_nothing_left(lab_home: Path, tmp_path: Path)
     lab("up", LAB, "-i", INSTANCE)
     try:
         host, port = endpoints(LAB, INSTANCE)["ssh"].rsplit(":", 1)
-        workstation, server = f"lab-{LAB}-{INSTANCE}-workstation", f"lab-{LAB}-{INSTANCE}-git-server"
+        workstation, server = resource(LAB, INSTANCE, "workstation"), resource(LAB, INSTANCE, "git-server")
         assert host == "127.0.0.1"
         known = tmp_path / "known_hosts"
         # Without an authorised key nobody gets in, and passwords are not even offered.

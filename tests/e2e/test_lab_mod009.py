@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from tests.e2e.playbooks import changes_on_second_run
-from tests.helpers import docker_leftovers, lab, state_leftovers, status
+from tests.helpers import docker_leftovers, lab, resource, state_leftovers, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
 LAB = "mod-009"
-# Resource names are lab-<lab>-<instance> on a shared engine: a name of its own per test run.
+# Resource names carry lab and instance on a shared engine: an instance of its own per test run.
 INSTANCE = f"e2e{os.getpid()}"
 JOBS = {"prometheus", "node", "alertmanager", "pushgateway", "model-api", "blackbox-http", "webhook"}
 # TargetDown's `for:` (labs/mod-009/seed/rules/lab.yml), and one scrape + one evaluation +
@@ -80,7 +80,7 @@ def test_targets_healthy_alert_delivered_and_resolved_then_nothing_left(lab_home
 
         # Stopping the service fires TargetDown at the webhook within `for` plus a margin;
         # starting it again delivers the resolution.
-        webhook, api = endpoints["webhook"], f"lab-{LAB}-{INSTANCE}-api"
+        webhook, api = endpoints["webhook"], resource(LAB, INSTANCE, "api")
         fired, resolved = delivered(webhook, "firing"), delivered(webhook, "resolved")
         stopped = time.monotonic()
         subprocess.run(["docker", "stop", api], check=True, capture_output=True, timeout=60)

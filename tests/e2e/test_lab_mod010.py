@@ -15,19 +15,19 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.playbooks import changes_on_second_run
-from tests.helpers import docker_leftovers, lab, state_leftovers, status
+from tests.helpers import docker_leftovers, lab, resource, state_leftovers, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
 LAB = "mod-010"
-# Resource names are lab-<lab>-<instance> on a shared engine: a name of its own per test run.
+# Resource names carry lab and instance on a shared engine: an instance of its own per test run.
 INSTANCE = f"e2e{os.getpid()}"
 
 
 def aws(*argv: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     """The AWS CLI in the instance's workstation, with the environment the lab gave it."""
     return subprocess.run(
-        ["docker", "exec", f"lab-{LAB}-{INSTANCE}-workstation", "aws", *argv],
+        ["docker", "exec", resource(LAB, INSTANCE, "workstation"), "aws", *argv],
         capture_output=True,
         text=True,
         check=check,

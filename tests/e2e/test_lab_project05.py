@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 
 from tests.e2e.playbooks import changes_on_second_run
-from tests.helpers import docker_leftovers, lab, secrets, state_leftovers, status
+from tests.helpers import docker_leftovers, lab, resource, secrets, state_leftovers, status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
 LAB = "project-05"
-# Resource names are lab-<lab>-<instance> on a shared engine: a name of its own per test run.
+# Resource names carry lab and instance on a shared engine: an instance of its own per test run.
 INSTANCE = f"e2e{os.getpid()}"
 
 # Run in the workstation: the staging secrets (decrypted as deploy.py does) with a model that
@@ -75,7 +75,7 @@ def test_tls_deploys_secrets_and_rollback_then_nothing_left(lab_home: Path, tmp_
         # configuration (only the deploy token is), and not in the repository in plaintext.
         creds = secrets(LAB, INSTANCE)
         config = subprocess.run(
-            ["docker", "inspect", f"lab-{LAB}-{INSTANCE}-prod", f"lab-{LAB}-{INSTANCE}-staging"],
+            ["docker", "inspect", resource(LAB, INSTANCE, "prod"), resource(LAB, INSTANCE, "staging")],
             capture_output=True,
             text=True,
             check=True,
@@ -85,7 +85,7 @@ def test_tls_deploys_secrets_and_rollback_then_nothing_left(lab_home: Path, tmp_
 
         # A release that cannot become healthy is rolled back; the agent wants its token.
         probe = subprocess.run(
-            ["docker", "exec", "-i", f"lab-{LAB}-{INSTANCE}-workstation", "python3", "-"],
+            ["docker", "exec", "-i", resource(LAB, INSTANCE, "workstation"), "python3", "-"],
             input=BROKEN_RELEASE,
             capture_output=True,
             text=True,

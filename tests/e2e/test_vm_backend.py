@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.helpers import lab, require_libvirt, state_leftovers, status
+from tests.helpers import lab, require_libvirt, resource, state_leftovers, status
 from tests.helpers import vm_leftovers as libvirt_leftovers
 
 pytestmark = [pytest.mark.e2e]
@@ -51,7 +51,7 @@ def test_mod002_vm_answers_ssh_with_its_key_and_down_leaves_nothing(lab_home: Pa
     # Another instance's key is not this one's: a fresh key file per instance, 0600.
     assert Path(key).with_suffix(".pub").read_text().startswith("ssh-ed25519 ")
 
-    slug = "lab-mod-002-default"
+    slug = resource("mod-002", "default")
     assert any(x.startswith(f"domain {slug}-vm") for x in libvirt_leftovers(slug))
     lab("down", "mod-002")
     assert libvirt_leftovers(slug) == []
@@ -69,7 +69,7 @@ def test_down_sweeps_a_vm_terraform_forgot(lab_home: Path, tmp_path: Path, monke
     (labs / "vmbare" / "lab.yaml").write_text(head + "\naccess: ssh\n")
     monkeypatch.setenv("LAB_PATH", str(labs))
     lab("up", "vmbare", "-i", "crash")
-    slug = "lab-vmbare-crash"
+    slug = resource("vmbare", "crash")
     assert libvirt_leftovers(slug) != []
     (lab_home / "instances" / "vmbare" / "crash" / "terraform" / "terraform.tfstate").unlink()
     lab("down", "vmbare", "-i", "crash")

@@ -23,13 +23,12 @@ from provisioner.core import ports
 from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog
 from provisioner.lifecycle.steps import Context, Step, run_steps
-from tests.helpers import require_libvirt
+from tests.helpers import require_libvirt, resource
 
 pytestmark = [pytest.mark.e2e]
 
 CYCLES = 10
 CYCLE_SECONDS = 120  # a cycle takes 10-20 s; Terraform's own deadlines are shorter than this
-SLUG = "lab-vmcycle-default"
 
 
 @pytest.fixture(autouse=True)
@@ -44,11 +43,12 @@ def virsh(*args: str) -> str:
 
 
 def leftovers() -> list[str]:
-    found = [f"domain {d}" for d in virsh("list", "--all", "--name").split() if d.startswith(SLUG + "-")]
-    found += [f"pool {p}" for p in virsh("pool-list", "--all", "--name").split() if p == SLUG]
-    found += [f"file {p}" for p in vm.storage_root().rglob(f"{SLUG}-*")]
-    found += [f"file {p}" for p in vm.storage_root().glob(SLUG)]
-    found += [f"file {p}" for p in vm.CONSOLE_LOG_DIR.glob(f"{SLUG}-*")]
+    slug = resource("vmcycle", "default")  # under the test's LAB_HOME
+    found = [f"domain {d}" for d in virsh("list", "--all", "--name").split() if d.startswith(slug + "-")]
+    found += [f"pool {p}" for p in virsh("pool-list", "--all", "--name").split() if p == slug]
+    found += [f"file {p}" for p in vm.storage_root().rglob(f"{slug}-*")]
+    found += [f"file {p}" for p in vm.storage_root().glob(slug)]
+    found += [f"file {p}" for p in vm.CONSOLE_LOG_DIR.glob(f"{slug}-*")]
     return found
 
 

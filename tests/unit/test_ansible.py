@@ -15,8 +15,9 @@ def test_failure_names_task_host_and_message() -> None:
     assert err.message == "ansible: task 'Seed data' failed on postgres: relation missing" and err.exit_code == 3
 
 
-def test_runner_environment_names_config_and_venv() -> None:
-    env = _envvars()
+def test_runner_environment_names_config_venv_and_a_private_tmpdir(tmp_path: Path) -> None:
+    env = _envvars(tmp_path)
+    assert env["TMPDIR"] == str(tmp_path / "tmp") and (tmp_path / "tmp").stat().st_mode & 0o077 == 0
     assert env["ANSIBLE_CONFIG"].endswith("ansible/ansible.cfg") and env["ANSIBLE_NOCOLOR"] == "1"
     assert (Path(env["PATH"].split(":")[0]) / "ansible-playbook").exists()
 

@@ -59,7 +59,7 @@ def run_playbook(
             playbook=str(playbook.resolve()),
             inventory=str(inventory.resolve()),
             extravars=str(vars_file),
-            envvars=_envvars() | {RUN_MARKER: marker},
+            envvars=_envvars(data_dir) | {RUN_MARKER: marker},
             event_handler=handle,
             quiet=True,
             limit=limit,
@@ -126,10 +126,14 @@ def _vars_file(data_dir: Path, extravars: dict[str, Any]) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _envvars() -> dict[str, str]:
+def _envvars(data_dir: Path) -> dict[str, str]:
     # ansible-playbook lives beside this interpreter; the runner's cwd is its data dir, so name the config.
     bindir = str(Path(sys.executable).parent)
+    # Playbooks stage archives in TMPDIR: a private one, so two users' instances never share a file.
+    tmp = data_dir / "tmp"
+    tmp.mkdir(mode=0o700, exist_ok=True)
     return {
+        "TMPDIR": str(tmp),
         "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
         "ANSIBLE_CONFIG": str(paths.ANSIBLE_DIR / "ansible.cfg"),
         "ANSIBLE_NOCOLOR": "1",

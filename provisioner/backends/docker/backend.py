@@ -26,7 +26,7 @@ __all__ = ["DockerBackend", "container_name", "home_label"]
 
 
 def container_name(ctx: Context, component: str) -> str:
-    return f"{ctx.ref.slug}-{component}"
+    return f"{ctx.name}-{component}"
 
 
 class DockerBackend(TerraformBackend):
@@ -36,8 +36,6 @@ class DockerBackend(TerraformBackend):
 
     def preflight(self, ctx: Context) -> None:
         engine_running(self.run)
-        if not (self.workdir(ctx) / "terraform.tfstate").exists():
-            orphans.refuse_foreign(self.run, ctx.ref.key)
 
     def up_steps(self) -> list[Step]:
         steps = super().up_steps()
@@ -84,7 +82,7 @@ class DockerBackend(TerraformBackend):
             for k, v in {"tool": TOOL, "lab": lab.id, "run": ctx.run_id, "student": state.student or ""}.items()
         }
         return {
-            "name": ctx.ref.slug,
+            "name": ctx.name,
             "bind_address": "127.0.0.1",
             "containers": containers,
             "labels": labels | {LABEL_INSTANCE: ctx.ref.key, LABEL_HOME: home_id()},

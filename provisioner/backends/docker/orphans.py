@@ -1,11 +1,10 @@
-"""Docker resources by their ownership labels: the sweep of `down`, the refusal to adopt another
-state root's instance, and `gc`'s orphans. Nothing without this state root's labels is touched."""
+"""Docker resources by their ownership labels: the sweep of `down` and `gc`'s orphans. Nothing
+without this state root's labels is touched."""
 
 from __future__ import annotations
 
 from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
-from provisioner.core.errors import InfraError
 
 LABEL_INSTANCE = "org.lab.instance"
 LABEL_HOME = "org.lab.home"
@@ -28,19 +27,6 @@ def labelled(run: Runner, kind: str, *labels: str, show: str | None = None) -> l
     filters = [arg for label in labels for arg in ("--filter", f"label={label}")]
     out = run(["docker", *LIST[kind], *filters, "--format", fmt], timeout=60).stdout
     return out.splitlines() if show else out.split()
-
-
-def refuse_foreign(run: Runner, key: str) -> None:
-    """Names come from lab and instance only, and Docker hands back an existing volume of the same
-    name: a second state root making the same instance would adopt, then delete, another's data."""
-    for kind in LIST:
-        homes = [line.partition(" ")[2] for line in labelled(run, kind, f"{LABEL_INSTANCE}={key}", show=LABEL_HOME)]
-        if any(home != home_id() for home in homes):
-            raise InfraError(
-                f"{key} already exists on this Docker engine, made from another state root (LAB_HOME): "
-                f"a {kind} carries its labels",
-                "use another --instance, or run `lab down` for it with that LAB_HOME",
-            )
 
 
 def sweep_labelled(run: Runner, *labels: str) -> None:

@@ -17,7 +17,7 @@ from provisioner.lifecycle.steps import Context
 
 
 def sandbox_dir(ctx: Context) -> Path:
-    return paths.lab_home() / "sandboxes" / ctx.ref.slug
+    return paths.lab_home() / "sandboxes" / ctx.name
 
 
 class LocalBackend(TerraformBackend):

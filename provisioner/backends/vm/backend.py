@@ -93,7 +93,7 @@ class VmBackend(TerraformBackend):
     def make_seeds(self, ctx: Context) -> Produced:
         public_key = shell.key_file(ctx).with_suffix(".pub").read_text().strip()
         components = ctx.require_lab().sandbox.components
-        seeds = {c.name: str(write_seed(self.run, ctx.ref.slug, c.name, public_key)) for c in components}
+        seeds = {c.name: str(write_seed(self.run, ctx.name, c.name, public_key)) for c in components}
         return {"seeds": seeds}
 
     def tf_vars(self, ctx: Context) -> dict[str, Any]:
@@ -112,11 +112,11 @@ class VmBackend(TerraformBackend):
             for c in lab.sandbox.components
         }
         return {
-            "name": ctx.ref.slug,
+            "name": ctx.name,
             "description": description(ctx),
             "libvirt_uri": URI,
             "domain_type": state.accel or "qemu",
-            "pool_dir": str(storage_root() / ctx.ref.slug),
+            "pool_dir": str(storage_root() / ctx.name),
             "base_volume_id": image["root"],
             "kernel": image["kernel"],
             "initrd": image["initrd"],
@@ -157,7 +157,7 @@ class VmBackend(TerraformBackend):
         volumes, overlay files, cloud-init seeds and console logs; nothing else."""
         state = ctx.store.load()
         shell.close_shared(self.run, state.hosts)
-        slug = ctx.ref.slug
+        slug = ctx.name
         mine = orphans.sweep_libvirt(self.run, slug, ctx.ref.key) if shutil.which("virsh") else []
         shutil.rmtree(storage_root() / slug, ignore_errors=True)
         seeds = state.seeds

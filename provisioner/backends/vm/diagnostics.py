@@ -18,7 +18,7 @@ def collect(run: Runner, ctx: Context, dest: Path) -> None:
     """Each domain's state, info and console log (the guest's kernel and cloud-init output)."""
     if not shutil.which("virsh"):
         return
-    for domain in domains_of(run, ctx.ref.slug, ctx.ref.key):
+    for domain in domains_of(run, ctx.name, ctx.ref.key):
         info = virsh(run, "dominfo", domain, check=False)
         save(dest / f"{domain}.dominfo.txt", info)
         try:

@@ -10,17 +10,10 @@ from pathlib import Path
 from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, owner, seed_dir, storage_root, virsh
-from provisioner.core.state import InstanceRef
 
 Orphan = dict[str, str]
 # Removal order: a domain holds its volumes, a pool must be empty before it goes.
 KINDS = ("domain", "volume", "pool", "seed")
-
-
-def slug_of(key: str) -> str:
-    """The resource name prefix of an instance key (`lab/instance`)."""
-    lab, _, instance = key.partition("/")
-    return InstanceRef(lab, instance).slug
 
 
 def domains_of(run: Runner, slug: str, key: str) -> list[str]:
@@ -80,10 +73,10 @@ def orphans(run: Runner, known: set[str]) -> list[Orphan]:
     domains = _owned_domains(run, known)
     found = [_item("domain", name, key) for name, key in domains]
     pools = set(virsh(run, "pool-list", "--all", "--name", check=False).split())
-    for key in sorted({key for _name, key in domains}):
-        slug = slug_of(key)
-        if slug in pools:
-            found += [_item("volume", v, key) for v in volumes(run, slug)] + [_item("pool", slug, key)]
+    # An instance's pool is named after it, and its domains after the pool: whatever naming made them.
+    owned = {(pool, key) for name, key in domains for pool in pools if name.startswith(pool + "-")}
+    for pool, key in sorted(owned):
+        found += [_item("volume", v, key, pool) for v in volumes(run, pool)] + [_item("pool", pool, key)]
     for name, key in domains:
         found += [_item("seed", str(p), key) for p in sorted(seed_dir().glob(f"{name}-seed-*.iso"))]
     return found
@@ -107,12 +100,12 @@ def remove(run: Runner, found: list[Orphan]) -> None:
             remove_domain(run, item["id"])
             remove_files(item["id"])
         elif item["kind"] == "volume":
-            virsh(run, "vol-delete", item["id"], "--pool", slug_of(item["instance"]), check=False)
+            virsh(run, "vol-delete", item["id"], "--pool", item["pool"], check=False)
         elif item["kind"] == "pool":
             remove_pool(run, item["id"])
         elif Path(item["id"]).parent == seed_dir():
             Path(item["id"]).unlink(missing_ok=True)
 
 
-def _item(kind: str, rid: str, instance: str) -> Orphan:
-    return {"backend": "vm", "kind": kind, "id": rid, "instance": instance}
+def _item(kind: str, rid: str, instance: str, pool: str | None = None) -> Orphan:
+    return {"backend": "vm", "kind": kind, "id": rid, "instance": instance} | ({"pool": pool} if pool else {})

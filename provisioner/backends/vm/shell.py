@@ -42,7 +42,7 @@ def ensure_key(run: Runner, ctx: Context) -> Produced:
         key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         key.unlink(missing_ok=True)
         key.with_suffix(".pub").unlink(missing_ok=True)
-        comment = f"{TOOL}-{ctx.ref.slug}"
+        comment = f"{TOOL}-{ctx.name}"
         run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", comment, "-f", str(key)], timeout=30)
     key.chmod(0o600)
     return {"ssh_key": str(key)}

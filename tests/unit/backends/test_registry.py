@@ -28,7 +28,9 @@ def test_shell_asks_the_backend_the_instance_runs_on(tmp_path: Path, monkeypatch
     monkeypatch.setenv("LAB_HOME", str(tmp_path / "home"))
     with pytest.raises(UsageError, match=r"dockerlab \(default\) is not up"):
         backends.shell_argv("dockerlab", "default", None, [], tty=False)
-    Store(InstanceRef("dockerlab")).update(backend="docker", hosts={"app": {"container": "c"}})
+    Store(InstanceRef("dockerlab")).update(
+        backend="docker", name="lab-dockerlab-default", hosts={"app": {"container": "c"}}
+    )
     argv = backends.shell_argv("dockerlab", "default", None, ["true"], tty=False)
     assert argv == ["docker", "exec", "-i", "lab-dockerlab-default-app", "true"]
     Store(InstanceRef("testlab")).update(backend="local", hosts={"workspace": {}})

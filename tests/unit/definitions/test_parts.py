@@ -47,8 +47,8 @@ def test_an_instance_made_before_the_layout_rule_goes_down(lab_home: Path, monke
     )
     monkeypatch.setenv("LAB_PATH", str(old.parent))
     ref = InstanceRef("testlab", "old")
-    Store(ref).update(backend="local", status="ready")
-    sandbox = paths.lab_home() / "sandboxes" / ref.slug  # what the local backend made
+    Store(ref).update(backend="local", status="ready", name="lab-testlab-old")
+    sandbox = paths.lab_home() / "sandboxes" / "lab-testlab-old"  # what the local backend made
     sandbox.mkdir(parents=True)
 
     assert down("testlab", "old") is True

@@ -60,7 +60,7 @@ def test_removes_containers_before_the_networks_and_volumes_they_hold() -> None:
 def test_shell_is_docker_exec_in_the_first_container_or_the_named_one() -> None:
     ref = InstanceRef("dockerlab")
     ctx = Context(ref, Store(ref))
-    ctx.store.update(hosts={"app": {"container": "lab-dockerlab-default-app"}, "db": {}})
+    ctx.store.update(name="lab-dockerlab-default", hosts={"app": {"container": "lab-dockerlab-default-app"}, "db": {}})
     backend = DockerBackend(FakeRun())
     login = backend.shell_argv(ctx, None, [], tty=True)
     assert login == ["docker", "exec", "-i", "-t", "lab-dockerlab-default-app", "bash"]

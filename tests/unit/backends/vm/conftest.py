@@ -40,4 +40,5 @@ def ctx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Context:
     """The test lab's default instance in a private state root."""
     monkeypatch.setenv("LAB_HOME", str(tmp_path / "home"))
     ref = InstanceRef("vmunit")
+    Store(ref).update(name="lab-vmunit-default")  # the names these tests' fake libvirt knows
     return Context(ref, Store(ref), Lab.model_validate(LAB))
