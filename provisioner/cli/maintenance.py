@@ -75,7 +75,7 @@ def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
     for ref in stale:
         click.echo(f"image      {ref}")
     for item in found:
-        click.echo(f"{item['kind']:<10} {item['id'][:20]:<20} instance {item['instance'] or '?'}")
+        click.echo(f"{item['kind']:<10} {item['id']:<20} instance {item['instance'] or '?'}")
     for row in old:
         click.echo(f"expired    {row['lab']} ({row['instance']})")
     verb = "removed" if yes else "found (use --yes to remove)"

@@ -92,12 +92,12 @@ def status(app: App) -> None:
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("lab_id")
 @INSTANCE
-@click.option("--host", default=None, help="the VM to log in to (default: the lab's first)")
+@click.option("--host", default=None, help="the VM or container to log in to (default: the lab's first)")
 @click.argument("command", nargs=-1, type=click.UNPROCESSED)
 def shell(lab_id: str, instance: str, host: str | None, command: tuple[str, ...]) -> None:
-    """Log in to a VM sandbox over SSH, or run COMMAND in it: lab shell mod-002 [-- CMD ...]."""
+    """Log in to a sandbox (SSH into a VM, a shell in a container), or run COMMAND in it: lab shell LAB [-- CMD ...]."""
     # imported here, not at the top, to keep `lab --help` fast
-    from provisioner.backends.vm.backend import shell_argv
+    from provisioner.backends import shell_argv
 
     argv = shell_argv(lab_id, instance, host, list(command), tty=not command and sys.stdin.isatty())
     sys.stdout.flush()

@@ -28,7 +28,6 @@ from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, URI, libvirt_fix, l
 from provisioner.backends.vm.seed import drop_streamed_seeds, iso_tool, write_seed
 from provisioner.core.deadlines import Cost
 from provisioner.core.errors import InfraError, UsageError
-from provisioner.core.state import InstanceRef, Store
 from provisioner.lifecycle.steps import Context, Produced, Step
 
 if TYPE_CHECKING:
@@ -187,13 +186,3 @@ class VmBackend(TerraformBackend):
 
     def collect_diagnostics(self, ctx: Context, dest: Path) -> None:
         diagnostics.collect(self.run, ctx, dest)
-
-
-def shell_argv(lab_id: str, instance: str, host: str | None, command: list[str], tty: bool) -> list[str]:
-    """`lab shell` as the CLI calls it today: ssh into a running VM sandbox as the learner."""
-
-    store = Store(InstanceRef(lab_id, instance))
-    backend = store.load().backend
-    if backend and backend != "vm":
-        raise UsageError(f"{lab_id} ({instance}) runs on the {backend} backend: `lab shell` logs in to VMs only")
-    return VmBackend().shell_argv(Context(store.ref, store), host, command, tty)
