@@ -137,7 +137,7 @@ class TerraformBackend(Backend):
         return ctx.store.path("terraform")
 
     def terraform(self, ctx: Context) -> Terraform:
-        return Terraform(self.workdir(ctx), on_event=lambda e: _tf_progress(ctx, e))
+        return Terraform(self.workdir(ctx), on_event=lambda e: _tf_progress(ctx, e), run=self.run)
 
     def render(self, ctx: Context) -> None:
         render_module(parts.terraform_module(ctx.require_lab().sandbox.backend), self.workdir(ctx), ctx)

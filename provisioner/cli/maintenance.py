@@ -58,28 +58,26 @@ def images_build(app: App, lab_ids: tuple[str, ...]) -> None:
 @OUTPUT
 @pass_app
 def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
-    """List (and with --yes remove) labelled resources whose instance no longer exists."""
+    """List (and with --yes remove) what is left behind: resources whose instance no longer
+    exists, instances a killed `lab up` or `lab down` left half done, and with the flags expired
+    instances and superseded images."""
     # imported here, not at the top, to keep `lab --help` fast
-    from provisioner.lifecycle import gc as collector
-    from provisioner.lifecycle.down import down as do_down
+    from provisioner.lifecycle.gc import collect
 
-    found, old = collector.orphans(), collector.expired() if expired else []
-    stale = collector.stale_images() if old_images else []
-    if yes:
-        for row in old:
-            do_down(row["lab"], row["instance"], app.reporter())
-        collector.remove(found)
-        collector.remove_images(stale)
+    found = collect(yes, expired, old_images, app.reporter())
     if app.json:
-        return output.emit_json({"orphans": found, "expired": old, "stale_images": stale, "removed": yes})
-    for ref in stale:
+        return output.emit_json(found.as_dict())
+    for ref in found.stale_images:
         click.echo(f"image      {ref}")
-    for item in found:
-        click.echo(f"{item['kind']:<10} {item['id']:<20} instance {item['instance'] or '?'}")
-    for row in old:
+    for item in found.orphans:
+        click.echo(f"{item['kind']:<10} {item['id']}  instance {item['instance'] or '?'}")
+    for row in found.interrupted:
+        click.echo(f"interrupted {row['lab']} ({row['instance']}): a killed `lab` left it {row['status']}")
+    for row in found.expired:
         click.echo(f"expired    {row['lab']} ({row['instance']})")
     verb = "removed" if yes else "found (use --yes to remove)"
-    click.echo(f"{len(found)} orphaned resources and {len(old)} expired instances {verb}")
+    counts = f"{len(found.orphans)} orphaned resources, {len(found.interrupted)} interrupted"
+    click.echo(f"{counts} and {len(found.expired)} expired instances {verb}")
 
 
 COMMANDS = [doctor, images, gc]

@@ -145,6 +145,14 @@ class Store:
             self.dir.rmdir()
             self.dir.parent.rmdir()
 
+    def busy(self) -> bool:
+        """Whether a lab process holds this instance's lock right now."""
+        try:
+            with self.lock("gc"):
+                return False
+        except BusyError:
+            return True
+
     @contextlib.contextmanager
     def lock(self, action: str) -> Iterator[None]:
         """Hold the instance lock; a second process fails at once. The kernel drops it if we die."""

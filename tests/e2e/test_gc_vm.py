@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -65,7 +64,10 @@ def kill_once_the_domain_exists(up: subprocess.Popen[bytes], domain: str, timeou
     wait_gone(children, 600)  # an apply under way finishes on its own; gc must not race it
 
 
-def test_gc_lists_and_removes_the_vm_of_a_killed_up_whose_state_is_gone(lab_home: Path) -> None:
+def test_gc_lists_and_removes_the_vm_of_a_killed_up(lab_home: Path) -> None:
+    """kill -9 of `lab up mod-002` once its VM exists: its state says creating and no process
+    holds it, so gc lists the instance as interrupted; --yes tears it down from that state. (VMs
+    whose state is lost too are listed by their ownership: unit tests of the vm backend.)"""
     # Names as lab makes them under this test's LAB_HOME (they carry the state root).
     slug, domain = resource("mod-002", INSTANCE), resource("mod-002", INSTANCE, "vm")
     assert vm_leftovers(slug) == [], f"an earlier run left {slug} behind"
@@ -74,18 +76,17 @@ def test_gc_lists_and_removes_the_vm_of_a_killed_up_whose_state_is_gone(lab_home
     up = subprocess.Popen(argv, stdout=subprocess.DEVNULL)
     try:
         kill_once_the_domain_exists(up, domain)
-        shutil.rmtree(lab_home / "instances" / "mod-002" / INSTANCE)  # the state is lost: nothing owns the VM now
         listed = json.loads(lab("gc", "--output", "json").stdout)
-        mine = [o for o in listed["orphans"] if o["instance"] == f"mod-002/{INSTANCE}"]
-        assert {(o["backend"], o["kind"]) for o in mine} >= {("vm", "domain"), ("vm", "pool"), ("vm", "seed")}
-        assert ("domain", domain) in [(o["kind"], o["id"]) for o in mine] and listed["removed"] is False
+        assert listed["interrupted"] == [{"lab": "mod-002", "instance": INSTANCE, "status": "creating"}]
+        assert listed["removed"] is False
         text = lab("gc").stdout
-        assert any(line.split()[:2] == ["domain", domain] for line in text.splitlines()), text
-        assert "use --yes to remove" in text
+        assert f"interrupted mod-002 ({INSTANCE})" in text and "use --yes to remove" in text, text
         assert domain in virsh_names("list", "--all", "--name"), "gc without --yes removed something"
         lab("gc", "--yes")
         assert vm_leftovers(slug) == []
-        assert json.loads(lab("gc", "--output", "json").stdout)["orphans"] == []
+        after = json.loads(lab("gc", "--output", "json").stdout)
+        assert after["orphans"] == [] and after["interrupted"] == []
+        assert not (lab_home / "instances" / "mod-002" / INSTANCE).exists()
     finally:
         if up.poll() is None:
             up.kill()
