@@ -72,6 +72,7 @@ def render_lab(data: dict[str, Any]) -> str:
     for inst in data.get("instances", []):
         lines += ["", f"Instance {inst['instance']}: {inst['state']}"]
         lines += [f"  {k}: {v}" for k, v in inst["endpoints"].items()]
+        lines += [f"  container {k}: {v}" for k, v in inst.get("containers", {}).items()]
         lines += [f"  secret {k}: {v}" for k, v in (inst.get("secrets") or {}).items()]
     return "\n".join(lines)
 

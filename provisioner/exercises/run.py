@@ -116,5 +116,10 @@ def _solve_script(ctx: Context, backend: Any, argv: list[str], host: str | None,
     if host:
         run(backend.exec_argv(ctx, host, argv), on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())
         return
-    env = os.environ | {"LAB_ID": ctx.ref.lab, "LAB_INSTANCE": ctx.ref.instance, "LAB_HOME": str(paths.lab_home())}
+    env = os.environ | {
+        "LAB_ID": ctx.ref.lab,
+        "LAB_INSTANCE": ctx.ref.instance,
+        "LAB_NAME": ctx.name,
+        "LAB_HOME": str(paths.lab_home()),
+    }
     run(argv, cwd=folder, env=env, on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())

@@ -21,6 +21,8 @@ def _row(ref: InstanceRef) -> dict[str, Any]:
         "state": state.status or "unknown",
         "backend": state.backend,
         "endpoints": state.endpoints,
+        # What a learner types after `docker stop`/`docker exec`: names carry their owner.
+        "containers": {h: v["container"] for h, v in state.hosts.items() if "container" in v},
         "student": state.student,
         "created": state.created,
         "age_seconds": round(time.time() - state.created) if state.created else None,

@@ -2,8 +2,8 @@
 TargetDown until its notification reaches the webhook receiver, start the API again, time the
 resolution. Fails when either takes longer than the rule's `for` plus a margin.
 
-Runs on the machine (not in the sandbox) from the lab folder: `lab solve` sets LAB_ID and
-LAB_INSTANCE; containers are lab-<lab>-<instance>-<component>.
+Runs on the machine (not in the sandbox) from the lab folder: `lab solve` sets LAB_NAME,
+the instance's resource prefix; its containers are <LAB_NAME>-<component>.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ import urllib.request
 FOR_SECONDS = 10  # TargetDown's `for:` in seed/rules/lab.yml
 # One scrape (5 s) + one evaluation (5 s) + group_wait (5 s) + group_interval (10 s) + slack.
 MARGIN_SECONDS = 35
-PREFIX = f"lab-{os.environ['LAB_ID']}-{os.environ['LAB_INSTANCE']}"
+PREFIX = os.environ["LAB_NAME"]
 
 
 def docker(*argv: str) -> str:
