@@ -16,7 +16,7 @@ def test_failure_names_task_host_and_message() -> None:
 
 
 def test_runner_environment_names_config_venv_and_a_private_tmpdir(tmp_path: Path) -> None:
-    env = _envvars(tmp_path)
+    env = _envvars(tmp_path, {})
     assert env["TMPDIR"] == str(tmp_path / "tmp") and (tmp_path / "tmp").stat().st_mode & 0o077 == 0
     assert env["ANSIBLE_CONFIG"].endswith("ansible/ansible.cfg") and env["ANSIBLE_NOCOLOR"] == "1"
     assert (Path(env["PATH"].split(":")[0]) / "ansible-playbook").exists()
@@ -24,3 +24,11 @@ def test_runner_environment_names_config_venv_and_a_private_tmpdir(tmp_path: Pat
 
 def test_changed_count() -> None:
     assert changed_count({"changed": {"a": 2, "b": 1}}) == 3 and changed_count({}) == 0
+
+
+def test_a_failed_command_is_reported_with_the_last_lines_of_its_output() -> None:
+    res = {"msg": "non-zero return code", "stderr": "building api\nERROR: read timed out\n"}
+    event = {"event": "runner_on_failed", "event_data": {"task": "Build", "host": "vm", "res": res}}
+    err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
+    seen = "non-zero return code / building api / ERROR: read timed out"
+    assert err.message == f"ansible: task 'Build' failed on vm: {seen}"

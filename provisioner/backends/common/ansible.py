@@ -34,6 +34,7 @@ def run_playbook(
     on_event: Callable[[Event], None] | None = None,
     limit: str | None = None,
     timeout: float | None = None,
+    env: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Run one playbook; returns the play stats. Raises InfraError naming the failed task and host,
     or DeadlineExceeded when the run outlived `timeout` seconds (ansible-runner then stops it)."""
@@ -59,7 +60,7 @@ def run_playbook(
             playbook=str(playbook.resolve()),
             inventory=str(inventory.resolve()),
             extravars=str(vars_file),
-            envvars=_envvars(data_dir) | {RUN_MARKER: marker},
+            envvars=_envvars(data_dir, env or {}) | {RUN_MARKER: marker},
             event_handler=handle,
             quiet=True,
             limit=limit,
@@ -126,15 +127,16 @@ def _vars_file(data_dir: Path, extravars: dict[str, Any]) -> Iterator[Path]:
         path.unlink(missing_ok=True)
 
 
-def _envvars(data_dir: Path) -> dict[str, str]:
-    # ansible-playbook lives beside this interpreter; the runner's cwd is its data dir, so name the config.
+def _envvars(data_dir: Path, env: dict[str, str]) -> dict[str, str]:
+    """`env` (the backend's machine_env) with PATH led by ansible-playbook's folder: it lives beside
+    this interpreter; the runner's cwd is its data dir, so the config is named."""
     bindir = str(Path(sys.executable).parent)
     # Playbooks stage archives in TMPDIR: a private one, so two users' instances never share a file.
     tmp = data_dir / "tmp"
     tmp.mkdir(mode=0o700, exist_ok=True)
-    return {
+    return env | {
         "TMPDIR": str(tmp),
-        "PATH": bindir + os.pathsep + os.environ.get("PATH", ""),
+        "PATH": bindir + os.pathsep + env.get("PATH", os.environ.get("PATH", "")),
         "ANSIBLE_CONFIG": str(paths.ANSIBLE_DIR / "ansible.cfg"),
         "ANSIBLE_NOCOLOR": "1",
         "ANSIBLE_ROLES_PATH": str(paths.ANSIBLE_DIR / "roles"),
@@ -149,8 +151,10 @@ def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
         )
     data = failures[0].get("event_data", {})
     res = data.get("res", {}) or {}
-    msg = res.get("msg") or res.get("stderr") or "failed"
-    text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {str(msg).strip()[:300]}"
+    # A failed command says only "non-zero return code": its output's last lines say why.
+    tail = str(res.get("stderr") or res.get("stdout") or "").strip().splitlines()[-3:]
+    msg = " / ".join([str(res.get("msg") or "failed").strip(), *tail])
+    text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {msg[:600]}"
     return InfraError(redact(text), "run `lab up` again with --keep --debug to inspect the sandbox")
 
 
