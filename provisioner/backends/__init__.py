@@ -1,4 +1,4 @@
-"""The explicit backend registry: built backends by import path, planned ones with a reason."""
+"""The explicit backend registry: each backend by import path."""
 
 from __future__ import annotations
 
@@ -18,9 +18,7 @@ BUILT = {
     "local": "provisioner.backends.local.backend:LocalBackend",
     "docker": "provisioner.backends.docker.backend:DockerBackend",
     "vm": "provisioner.backends.vm.backend:VmBackend",
-}
-PLANNED = {
-    "kind": "kind clusters are not part of this version of lab",
+    "kind": "provisioner.backends.kind.backend:KindBackend",
 }
 
 
@@ -31,10 +29,7 @@ def is_built(name: str) -> bool:
 def get(name: str, run: Runner = proc.run) -> Backend:
     """The backend `name`, running its commands through `run`."""
     if name not in BUILT:
-        why = PLANNED.get(name, "no such backend")
-        raise BackendUnavailable(
-            f"backend {name!r} is not available: {why}", "pick a lab on a built backend: `lab list`"
-        )
+        raise BackendUnavailable(f"backend {name!r} is not available: no such backend", "`lab list` shows the labs")
     module, cls = BUILT[name].split(":")
     backend: Backend = getattr(importlib.import_module(module), cls)(run)
     return backend

@@ -58,6 +58,11 @@ class Backend(ABC):
         """Optional components that cannot run here, with the reason (reported, never passed)."""
         return {}
 
+    def machine_env(self, ctx: Context) -> dict[str, str]:
+        """Environment of commands run on this machine against the sandbox: checks without a
+        host, solution playbooks and scripts (e.g. the KUBECONFIG of a cluster)."""
+        return {}
+
     def step(self, name: str, phase: str = "up") -> Step:
         """One lifecycle step by its name (as the ledger records it)."""
         steps = self.up_steps() if phase == "up" else self.down_steps()
@@ -170,6 +175,7 @@ class TerraformBackend(Backend):
                 extravars=playbook_vars(ctx),
                 on_event=lambda e: _ansible_progress(ctx, e),
                 timeout=self.deadline(ctx, "configure"),
+                env=self.machine_env(ctx),
             )
 
     def destroy(self, ctx: Context) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import socket
 import urllib.error
@@ -27,7 +28,8 @@ def _exec(env: CheckEnv, host: str | None, argv: list[str], timeout: float) -> t
     if host:  # killing the local `docker exec`/`ssh` client would leave the process running in the sandbox
         argv = ["timeout", "--kill-after=2", f"{timeout:g}", *argv]
     full = env.exec_argv(host, argv) if host else argv
-    result = env.run(full, check=False, timeout=timeout + 5 if host else timeout)
+    extra = {"env": os.environ | env.machine_env} if env.machine_env and not host else {}
+    result = env.run(full, check=False, timeout=timeout + 5 if host else timeout, **extra)
     out = (result.stdout or "") + (result.stderr_tail or "")
     if result.returncode in (124, 137, -9):
         out = f"timed out after {timeout:g} s; {out}"

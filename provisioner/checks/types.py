@@ -18,6 +18,8 @@ class CheckEnv:
     values: dict[str, Any]
     exec_argv: ExecArgv = lambda _host, argv: argv
     run: Callable[..., Any] = default_run
+    # Added to the environment of commands run on this machine (no host), e.g. a KUBECONFIG.
+    machine_env: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

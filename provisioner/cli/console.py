@@ -64,6 +64,8 @@ def render_lab(data: dict[str, Any]) -> str:
     sandbox = data["sandbox"]
     lines = [f"{data['id']}: {data['title']}  ({data['kind']}, {data['hours']} h, backend {sandbox['backend']})", ""]
     lines += [data["description"].strip(), "", f"Offline: {data['offline'].strip()}", "", "Sandbox:"]
+    if data.get("unavailable"):
+        lines[-1:-1] = [f"Not in this version of lab: {data['unavailable'].strip()}", ""]
     for c in sandbox["components"]:
         ports = ", ".join(f"{p['name']}:{p['port']}" for p in c.get("ports", []))
         lines.append(f"  - {c['name']} ({c['type']})" + (f" ports {ports}" if ports else ""))

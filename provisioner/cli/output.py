@@ -28,7 +28,8 @@ def render(app: App, data: Any, text: Callable[[], Iterable[str]]) -> None:
 def lab_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
     """`lab list`: id, backend, hours, title."""
     for r in rows:
-        yield f"{r['id']:<12} {r['backend']:<7} {r['hours']!s:>5}h  {r['title']}"
+        note = "  (not in this version: `lab show` says why)" if r.get("unavailable") else ""
+        yield f"{r['id']:<12} {r['backend']:<7} {r['hours']!s:>5}h  {r['title']}{note}"
 
 
 def instance_rows(rows: list[dict[str, Any]]) -> Iterator[str]:

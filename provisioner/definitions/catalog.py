@@ -104,6 +104,7 @@ def summaries() -> list[dict[str, Any]]:
                 "kind": data.get("kind", "?"),
                 "hours": data.get("hours"),
                 "backend": sandbox.get("backend", "?"),
+                "unavailable": data.get("unavailable"),
                 "path": display(file),
             }
         )

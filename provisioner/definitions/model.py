@@ -145,3 +145,6 @@ class Lab(Strict):
     checks: list[Check] = Field([], description="readiness: `up` ends when these pass")
     exercises: list[Exercise] = Field([])
     access: str = Field(description="Jinja template printed after `up`")
+    unavailable: str | None = Field(
+        None, description="why this lab cannot run in this version of lab: `up` refuses with it, smoke skips it"
+    )

@@ -33,6 +33,17 @@ class Port(Strict):
     scheme: Literal["tcp", "http", "https", "ssh", "postgresql", "redis", "git"] = "tcp"
 
 
+class ClusterImage(Strict):
+    """A lab image loaded into a cluster's nodes under the name its manifests use."""
+
+    image: Name = Field(description="folder under images/ built by `lab images build`")
+    tag: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._/-]*:[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$",
+        description="name:tag the manifests use (never latest), e.g. lab/model-api:1.0",
+    )
+    env: dict[str, str] = Field({}, description="environment baked into this tag, e.g. APP_VERSION")
+
+
 class Component(Strict):
     """What every backend's components have; the per-backend models below add or refuse keys."""
 
@@ -57,6 +68,7 @@ class DockerComponent(Component):
     volumes: list[str] = Field([], description="paths inside the component kept in a volume")
     command: list[str] | None = None
     nodes: NotOn[int] = 1
+    load: NotOn[list[ClusterImage]] = Field([])
 
 
 class _NotAContainer(Component):
@@ -68,6 +80,7 @@ class _NotAContainer(Component):
 class _NoImage(_NotAContainer):
     image: NotOn[str | None] = None
     nodes: NotOn[int] = 1
+    load: NotOn[list[ClusterImage]] = Field([])
 
 
 class VmComponent(_NoImage):
@@ -83,8 +96,9 @@ class LocalComponent(_NoImage):
 class KindComponent(_NotAContainer):
     """A kind cluster."""
 
-    image: Name | None = Field(None, description="kind node image")
-    nodes: int = Field(1, ge=1, description="control plane + workers")
+    image: Name | None = Field(None, description="kind node image: kind-node, built by `lab images build`")
+    nodes: int = Field(1, ge=1, le=5, description="control plane + workers")
+    load: list[ClusterImage] = Field([], description="lab images loaded into every node before configuration")
 
 
 class SandboxBase(Strict):
@@ -117,12 +131,12 @@ Sandbox = Annotated[AnySandbox, Field(discriminator="backend")]
 BACKENDS = ("local", "docker", "vm", "kind")
 
 # What each backend's Terraform module puts in its `hosts` output per component: the attributes
-# checks and access text may use as {{ hosts.NAME.ATTR }}. A planned backend has none known yet.
-HOST_VARS: dict[str, frozenset[str] | None] = {
+# checks and access text may use as {{ hosts.NAME.ATTR }}.
+HOST_VARS: dict[str, frozenset[str]] = {
     "docker": frozenset({"container"}),
     "vm": frozenset({"domain", "ssh_host", "ssh_port", "ssh_user", "ssh_key_file"}),
     "local": frozenset({"component_dir", "labels"}),
-    "kind": None,
+    "kind": frozenset({"cluster", "kubeconfig", "kubectl"}),
 }
 
 

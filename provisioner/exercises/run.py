@@ -109,6 +109,7 @@ def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> N
         extravars=playbook_vars(ctx),
         on_event=lambda e: _ansible_progress(ctx, e),
         timeout=backend.deadline(ctx, "configure"),
+        env=backend.machine_env(ctx),
     )
 
 
@@ -116,10 +117,14 @@ def _solve_script(ctx: Context, backend: Any, argv: list[str], host: str | None,
     if host:
         run(backend.exec_argv(ctx, host, argv), on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())
         return
-    env = os.environ | {
-        "LAB_ID": ctx.ref.lab,
-        "LAB_INSTANCE": ctx.ref.instance,
-        "LAB_NAME": ctx.name,
-        "LAB_HOME": str(paths.lab_home()),
-    }
+    env = (
+        os.environ
+        | backend.machine_env(ctx)
+        | {
+            "LAB_ID": ctx.ref.lab,
+            "LAB_INSTANCE": ctx.ref.instance,
+            "LAB_NAME": ctx.name,
+            "LAB_HOME": str(paths.lab_home()),
+        }
+    )
     run(argv, cwd=folder, env=env, on_line=ctx.report.info, timeout=deadlines.SOLUTION.seconds())

@@ -43,6 +43,8 @@ class LabRun:
 def skip_reason(lab_id: str) -> str | None:
     """Why this lab cannot run on this machine (never reported as passed), or None."""
     lab = catalog.load(lab_id)
+    if lab.unavailable:
+        return lab.unavailable
     try:
         backend = backends.get(lab.sandbox.backend)
         ref = InstanceRef(lab_id, INSTANCE)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from provisioner import backends
 from provisioner.checks.runner import CheckResult, render
 from provisioner.core import redact
-from provisioner.core.errors import InfraError, LabError
+from provisioner.core.errors import BackendUnavailable, InfraError, LabError
 from provisioner.core.instance_state import InstanceState
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import Store, instance_ref
@@ -66,6 +66,10 @@ def up(
     """Make the sandbox ready; a no-op when it already is, from this same definition."""
     started = time.monotonic()
     lab = catalog.load(lab_id)
+    if lab.unavailable:
+        raise BackendUnavailable(
+            f"{lab_id} cannot run in this version of lab: {lab.unavailable}", "`lab list` shows which labs run"
+        )
     ref = instance_ref(lab_id, instance)
     ctx = Context(ref, Store(ref), lab, backends.get(lab.sandbox.backend), report or Silent(), options or Options())
     with ctx.store.lock("up"), redact.run():

@@ -26,7 +26,7 @@ def check_env(ctx: Context) -> CheckEnv:
         "instance": ctx.ref.instance,
         "lab_id": ctx.ref.lab,
     }
-    return CheckEnv(values, lambda host, argv: backend.exec_argv(ctx, host, argv))
+    return CheckEnv(values, lambda host, argv: backend.exec_argv(ctx, host, argv), machine_env=backend.machine_env(ctx))
 
 
 def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:

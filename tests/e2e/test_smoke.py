@@ -35,12 +35,6 @@ def test_smoke_proves_checks_fail_before_and_pass_after(lab_home: Path, tmp_path
     assert status() == [] and state_leftovers(lab_home) == []
 
 
-def test_a_lab_on_an_unbuilt_backend_is_skipped_with_the_reason(lab_home: Path) -> None:
-    result = lab("smoke", "mod-006", "--output", "json")
-    [run] = json.loads(result.stdout)
-    assert run["status"] == "skipped" and "kind clusters are not part of this version" in run["reason"]
-
-
 @pytest.mark.docker
 def test_sigint_mid_smoke_leaves_no_sandbox(lab_home: Path) -> None:
     proc = subprocess.Popen(

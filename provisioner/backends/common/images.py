@@ -51,12 +51,13 @@ def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
 def tag_for(name: str, run: Runner = proc.run) -> str:
     """lab/<name>:<hash of its folder and of the base image>."""
     folder = paths.IMAGES_DIR / name
-    if not (folder / "Dockerfile").is_file():
+    # A folder is an image by its Dockerfile, or by a build script of its own (the kind node image).
+    if not ((folder / "Dockerfile").is_file() or (folder / "build").is_file()):
         raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
     return f"lab/{name}:{content_hash(folder, base_id(run))}"
 
 
-def _build_lock() -> contextlib.AbstractContextManager[None]:
+def build_lock() -> contextlib.AbstractContextManager[None]:
     """One build at a time on this machine, whatever the LAB_HOME: parallel smoke runs and cohorts
     would otherwise build the same tag twice, and two builds on a laptop only slow each other."""
     return flock(Path(tempfile.gettempdir()) / "lab-image-build.lock")
@@ -66,7 +67,7 @@ def ensure(name: str, progress: Progress, run: Runner = proc.run) -> str:
     """Build images/<name> unless an image with the same content hash exists; returns its tag."""
     if exists(BASE, run) and exists(tag := tag_for(name, run), run):
         return tag
-    with _build_lock():
+    with build_lock():
         ensure_base(progress, run)
         tag = tag_for(name, run)
         if exists(tag, run):  # built by another process while we waited

@@ -82,10 +82,3 @@ def test_ctrl_c_in_the_core_exits_130_without_a_traceback(lab: Lab, monkeypatch:
     result = lab("up", "mod-008")
     assert (result.exit_code, result.stdout) == (130, "")
     assert result.stderr == "interrupted: run `lab status` to see what is left\n"
-
-
-def test_up_on_a_planned_backend_says_which_and_exits_3(lab: Lab) -> None:
-    result = lab("up", "mod-006")
-    assert result.exit_code == 3
-    expected = "error: backend 'kind' is not available: kind clusters are not part of this version of lab\n"
-    assert result.stderr.startswith(expected)

@@ -1,0 +1,58 @@
+"""A cluster by its name, outside Terraform: loading images, the sweep of `down`, gc's orphans,
+diagnostics. Clusters are found through their instance's labelled network; nothing without this
+state root's labels is touched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from provisioner.backends.common.runner import Runner
+from provisioner.backends.kind import doctor, tools
+from provisioner.core.errors import InfraError
+
+# Not docker's org.lab.instance: the docker backend would list these networks as its own orphans.
+LABEL_INSTANCE = "org.lab.cluster-instance"
+LABEL_HOME = "org.lab.home"
+Orphan = dict[str, str]
+
+
+def ownership(key: str, home: str) -> dict[str, str]:
+    return {LABEL_INSTANCE: key, LABEL_HOME: home}
+
+
+def require_privileged(run: Runner) -> None:
+    """kind starts nodes as privileged containers: say so before a minute of cluster creation."""
+    probe = doctor.privileged(run)
+    if not probe["ok"]:
+        raise InfraError(probe["detail"], probe["fix"])
+
+
+def load(run: Runner, name: str, tags: list[str], seconds: float) -> None:
+    """Copy images from the engine into every node's containerd (`kind load docker-image`)."""
+    run([tools.binary("kind"), "load", "docker-image", *tags, "--name", name], timeout=seconds)
+
+
+def remove(run: Runner, name: str, key: str) -> None:
+    """Delete the cluster `name` (a no-op when it does not exist) and its network."""
+    kind = tools.binary("kind")
+    run([kind, "delete", "cluster", "--name", name, "--kubeconfig", "/dev/null"], check=False, timeout=180)
+    filters = ["--filter", f"label={LABEL_INSTANCE}={key}", "--filter", f"name=^{name}$"]
+    for net in run(["docker", "network", "ls", "-q", *filters], check=False, timeout=60).stdout.split():
+        run(["docker", "network", "rm", net], check=False, timeout=60)
+
+
+def orphans(run: Runner, known: set[str], home: str) -> list[Orphan]:
+    """Clusters this state root made (by their labelled network) whose instance is not in `known`."""
+    argv = ["docker", "network", "ls", "--filter", f"label={LABEL_INSTANCE}", "--filter", f"label={LABEL_HOME}={home}"]
+    fmt = ["--format", f'{{{{.Name}}}} {{{{.Label "{LABEL_INSTANCE}"}}}}']
+    found = []
+    for line in run([*argv, *fmt], check=False, timeout=60).stdout.splitlines():
+        name, _, key = line.partition(" ")
+        if key not in known:
+            found.append({"backend": "kind", "kind": "cluster", "id": name, "instance": key})
+    return found
+
+
+def export_logs(run: Runner, name: str, dest: Path) -> None:
+    """The nodes' journals, kubelet and container logs (`kind export logs`)."""
+    run([tools.binary("kind"), "export", "logs", str(dest / "kind"), "--name", name], check=False, timeout=180)

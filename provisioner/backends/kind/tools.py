@@ -1,0 +1,40 @@
+"""The kind and kubectl binaries, and the environment commands on this machine use to reach an
+instance's cluster (checks, solution playbooks and scripts, `lab shell`)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from provisioner.core.errors import InfraError
+from provisioner.lifecycle.steps import Context
+
+
+def tools_dir() -> Path:
+    """Where images/kind-node/build puts the binaries it builds (kind, kubectl, ...)."""
+    return Path(os.environ.get("LAB_CACHE") or Path.home() / ".cache" / "lab") / "kind-node" / "bin"
+
+
+def binary(name: str) -> str:
+    """`name` from PATH, else the one built with the node image."""
+    found = shutil.which(name) or shutil.which(name, path=str(tools_dir()))
+    if found is None:
+        raise InfraError(
+            f"{name} is not installed",
+            f"`lab images build mod-006` builds it (into {tools_dir()}), or install {name} on your PATH",
+        )
+    return found
+
+
+def kubeconfig(ctx: Context) -> Path:
+    """The instance's own kubeconfig, 0600 in its state folder: ~/.kube/config is never touched."""
+    return ctx.store.path("kubeconfig")
+
+
+def machine_env(ctx: Context) -> dict[str, str]:
+    """KUBECONFIG of the instance (also as K8S_AUTH_KUBECONFIG, what kubernetes.core reads), and
+    the built tools after the user's own on PATH."""
+    path = os.environ.get("PATH", os.defpath)
+    config = str(kubeconfig(ctx))
+    return {"KUBECONFIG": config, "K8S_AUTH_KUBECONFIG": config, "PATH": f"{path}{os.pathsep}{tools_dir()}"}
