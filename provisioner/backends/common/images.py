@@ -80,7 +80,7 @@ def _build(name: str, tag: str, progress: Progress, run: Runner) -> None:
     progress(f"building {tag}")
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
     run(
-        ["docker", "build", "--pull=false", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
+        ["docker", "build", "--pull=false", "--force-rm", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
         env=_build_env(),
         on_line=lambda line: _build_line(line, progress),
         on_stderr=progress,

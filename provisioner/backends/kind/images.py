@@ -51,7 +51,7 @@ def ensure_cluster_images(wanted: list[ClusterImage], progress: Progress, run: R
         if item.env:
             lines = [f"FROM {built}"] + [f"ENV {k}={v}" for k, v in item.env.items()]
             run(
-                ["docker", "build", "-q", "-t", item.tag, "-"],
+                ["docker", "build", "-q", "--force-rm", "-t", item.tag, "-"],
                 stdin_data="\n".join(lines) + "\n",
                 env=os.environ | {"DOCKER_BUILDKIT": "0"},
                 timeout=deadlines.IMAGE_BUILD.seconds(),
