@@ -60,6 +60,17 @@ def reach(ip: str) -> bool:
     return kubectl(*argv, check=False).strip() == "200"
 
 
+def reachable_within(ip: str, seconds: float) -> bool:
+    """Routes between nodes come from kube-router's BGP sessions. Two workers that start together
+    may both miss their first connection and retry only after gobgp's 120 s ConnectRetry."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if reach(ip):
+            return True
+        time.sleep(1)
+    return False
+
+
 def blocked_within(ip: str, seconds: float) -> bool:
     """The policy agent applies a new policy within seconds: poll until the server is unreachable."""
     deadline = time.monotonic() + seconds
@@ -85,7 +96,7 @@ def test_a_multi_node_cluster_routes_between_nodes_enforces_policy_and_leaves_no
         kubectl("apply", "-f", "-", stdin=POD.format(name=pod, node=node))
     kubectl("-n", "net", "wait", "--for=condition=Ready", "pod", "--all", "--timeout=180s")
     ip = kubectl("-n", "net", "get", "pod", "server", "-o", "jsonpath={.status.podIP}")
-    assert reach(ip), "a pod on one node must reach a pod on another"
+    assert reachable_within(ip, 180), "a pod on one node must reach a pod on another"
     kubectl("apply", "-f", "-", stdin=DENY)
     assert blocked_within(ip, 30), "the NetworkPolicy must block the client"
 

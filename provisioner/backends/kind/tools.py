@@ -17,8 +17,9 @@ def tools_dir() -> Path:
 
 
 def binary(name: str) -> str:
-    """`name` from PATH, else the one built with the node image."""
-    found = shutil.which(name) or shutil.which(name, path=str(tools_dir()))
+    """The one built with the node image (its version matches the cluster: kubectl supports one
+    minor version of skew), else `name` from PATH."""
+    found = shutil.which(name, path=str(tools_dir())) or shutil.which(name)
     if found is None:
         raise InfraError(
             f"{name} is not installed",
@@ -34,7 +35,7 @@ def kubeconfig(ctx: Context) -> Path:
 
 def machine_env(ctx: Context) -> dict[str, str]:
     """KUBECONFIG of the instance (also as K8S_AUTH_KUBECONFIG, what kubernetes.core reads), and
-    the built tools after the user's own on PATH."""
+    the built tools ahead of the user's own on PATH (see binary)."""
     path = os.environ.get("PATH", os.defpath)
     config = str(kubeconfig(ctx))
-    return {"KUBECONFIG": config, "K8S_AUTH_KUBECONFIG": config, "PATH": f"{path}{os.pathsep}{tools_dir()}"}
+    return {"KUBECONFIG": config, "K8S_AUTH_KUBECONFIG": config, "PATH": f"{tools_dir()}{os.pathsep}{path}"}

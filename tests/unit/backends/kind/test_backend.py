@@ -51,7 +51,7 @@ def test_checks_and_shells_reach_the_cluster_through_the_instances_kubeconfig(to
     c = ctx()
     env = KindBackend(FakeRun()).machine_env(c)
     assert env["KUBECONFIG"] == env["K8S_AUTH_KUBECONFIG"] == str(c.store.path("kubeconfig"))
-    assert env["PATH"].split(os.pathsep)[-1] == str(tools)
+    assert env["PATH"].split(os.pathsep)[0] == str(tools)
     argv = KindBackend(FakeRun()).shell_argv(c, None, ["kubectl", "get", "nodes"], tty=False)
     assert argv[0] == "env" and argv[-3:] == ["kubectl", "get", "nodes"]
 
