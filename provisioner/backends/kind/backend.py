@@ -107,7 +107,7 @@ class KindBackend(TerraformBackend):
             cluster.load(self.run, ctx.name, tags, self.deadline(ctx, "apply"))
 
     def sweep(self, ctx: Context) -> None:
-        cluster.remove(self.run, ctx.name, ctx.ref.key)
+        cluster.remove(self.run, ctx.name, ctx.ref.key, tools.kubeconfig(ctx))
         tools.kubeconfig(ctx).unlink(missing_ok=True)
 
     def machine_env(self, ctx: Context) -> dict[str, str]:

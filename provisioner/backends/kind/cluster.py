@@ -4,6 +4,7 @@ state root's labels is touched."""
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 from provisioner.backends.common.runner import Runner
@@ -32,10 +33,13 @@ def load(run: Runner, name: str, tags: list[str], seconds: float) -> None:
     run([tools.binary("kind"), "load", "docker-image", *tags, "--name", name], timeout=seconds)
 
 
-def remove(run: Runner, name: str, key: str) -> None:
-    """Delete the cluster `name` (a no-op when it does not exist) and its network."""
+def remove(run: Runner, name: str, key: str, kubeconfig: Path | None = None) -> None:
+    """Delete the cluster `name` (a no-op when it does not exist) and its network. kind edits the
+    kubeconfig it is given (beside a lock file): the instance's, else a scratch one, never ~/.kube."""
     kind = tools.binary("kind")
-    run([kind, "delete", "cluster", "--name", name, "--kubeconfig", "/dev/null"], check=False, timeout=180)
+    with tempfile.TemporaryDirectory() as scratch:
+        config = str(kubeconfig or Path(scratch) / "kubeconfig")
+        run([kind, "delete", "cluster", "--name", name, "--kubeconfig", config], check=False, timeout=180)
     filters = ["--filter", f"label={LABEL_INSTANCE}={key}", "--filter", f"name=^{name}$"]
     for net in run(["docker", "network", "ls", "-q", *filters], check=False, timeout=60).stdout.split():
         run(["docker", "network", "rm", net], check=False, timeout=60)

@@ -60,8 +60,9 @@ def test_the_sweep_deletes_the_cluster_and_its_labelled_network_only(tools: Path
     name, key = "lab-x-mod-006-default", "mod-006/default"
     ls = ("docker", "network", "ls", "-q", "--filter", f"label={cluster.LABEL_INSTANCE}={key}")
     run = FakeRun({ls: "n1\n"})
-    cluster.remove(run, name, key)
-    assert run.calls[0] == [str(tools / "kind"), "delete", "cluster", "--name", name, "--kubeconfig", "/dev/null"]
+    cluster.remove(run, name, key, Path("/state/kubeconfig"))
+    kind = str(tools / "kind")
+    assert run.calls[0] == [kind, "delete", "cluster", "--name", name, "--kubeconfig", "/state/kubeconfig"]
     assert run.calls[-1] == ["docker", "network", "rm", "n1"]
 
 
