@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from provisioner.backends.common import ports
 from provisioner.backends.common.ansible import STILL_RUNNING, run_playbook
 from provisioner.backends.common.findings import Finding
 from provisioner.backends.common.render import render_module
@@ -147,6 +148,10 @@ class TerraformBackend(Backend):
     def render(self, ctx: Context) -> None:
         render_module(parts.terraform_module(ctx.require_lab().sandbox.backend), self.workdir(ctx), ctx)
         write_private(self.workdir(ctx) / "terraform.tfvars.json", json.dumps(self.tf_vars(ctx), indent=2))
+
+    def allocate_ports(self, ctx: Context) -> Produced:
+        """The `ports` step of backends that publish ports: on a fresh instance each must be free."""
+        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
 
     def init(self, ctx: Context) -> None:
         ensure_init(self.workdir(ctx), self.terraform(ctx))

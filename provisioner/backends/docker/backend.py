@@ -50,9 +50,6 @@ class DockerBackend(TerraformBackend):
     def down_steps(self) -> list[Step]:
         return [*super().down_steps(), Step("ports", "releasing ports", ports.release)]
 
-    def allocate_ports(self, ctx: Context) -> Produced:
-        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
-
     def ensure_images(self, ctx: Context) -> Produced:
         return images.ensure_for_instance(self.run, ctx)
 

@@ -66,9 +66,6 @@ class KindBackend(TerraformBackend):
         loaded = images.ensure_cluster_images(_component(ctx).load, ctx.report.info, self.run)
         return {"images": {"node": node} | {tag: tag for tag in loaded}}
 
-    def allocate_ports(self, ctx: Context) -> Produced:
-        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
-
     def render(self, ctx: Context) -> None:
         super().render(ctx)
         config = cluster_config(ctx.require_lab(), ctx.name, ctx.store.load().ports)

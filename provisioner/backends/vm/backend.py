@@ -80,9 +80,6 @@ class VmBackend(TerraformBackend):
 
     # -- up steps ---------------------------------------------------------------------------
 
-    def allocate_ports(self, ctx: Context) -> Produced:
-        return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
-
     def ensure_image(self, ctx: Context) -> Produced:
         image = ensure_image(self.run, variant_of(ctx.require_lab()), ctx.report.info)
         accel, detail = probe_accel(self.run, image.kernel)
