@@ -1,5 +1,5 @@
-"""`lab doctor` for the kind backend: the kind binary, the node image, and whether the engine can
-run the privileged containers kind makes its nodes from."""
+"""`lab doctor` for the kind backend: the kind, kubectl and helm binaries, the node image, and
+whether the engine can run the privileged containers kind makes its nodes from."""
 
 from __future__ import annotations
 
@@ -23,12 +23,14 @@ SHIM = Path("/usr/local/libexec/lab/runc-capfit")
 DAEMON_JSON = Path("/etc/docker/daemon.json")
 RUNTIME = "lab-capfit"
 CAPS_REFUSED = "unable to apply caps"
+# Built with the node image, so their versions match the cluster's.
+TOOLS = ("kind", "kubectl", "helm")
 
 
 def findings(run: Runner, fix: bool) -> list[Finding]:
     """kind and the node image limit only the kind labs (optional); a refused privileged
     container is fixed by `fix` where this machine's engine is ours to configure."""
-    found = [_kind(), _node_image(run)]
+    found = [*(_tool(name) for name in TOOLS), _node_image(run)]
     probe = privileged(run)
     if fix and probe["ok"] is False and can_fix() and CAPS_REFUSED in probe["detail"]:
         install_capfit(run)
@@ -36,11 +38,11 @@ def findings(run: Runner, fix: bool) -> list[Finding]:
     return [*found, probe]
 
 
-def _kind() -> Finding:
+def _tool(name: str) -> Finding:
     try:
-        return finding("kind", True, tools.binary("kind"))
+        return finding(name, True, tools.binary(name))
     except LabError as exc:
-        return finding("kind", False, exc.message, exc.fix or "", optional=True)
+        return finding(name, False, exc.message, exc.fix or "", optional=True)
 
 
 def _node_image(run: Runner) -> Finding:

@@ -28,7 +28,7 @@ def ensure_node(progress: Progress, run: Runner) -> str:
         images.ensure_base(progress, run)
         tag = node_tag(run)
         if not images.exists(tag, run):
-            progress(f"building the kind node image {tag} from source (about 12 minutes the first time)")
+            progress(f"building the kind node image {tag} from source (about 20 minutes the first time)")
             run(
                 ["bash", str(paths.IMAGES_DIR / NODE / "build"), tag],
                 on_line=lambda line: _build_line(line, progress),
