@@ -39,10 +39,11 @@ def ctx() -> Context:
 
 
 def test_the_cluster_config_publishes_node_ports_on_loopback_from_the_control_plane() -> None:
-    config = cluster_config(catalog.load("mod-006"), "lab-x-mod-006-default", {"app": 41000})
+    config = cluster_config(catalog.load("mod-006"), "lab-x-mod-006-default", {"app": 41000, "ingress": 41001})
     assert [n["role"] for n in config["nodes"]] == ["control-plane", "worker", "worker"]
     assert config["nodes"][0]["extraPortMappings"] == [
-        {"containerPort": 30080, "hostPort": 41000, "listenAddress": "127.0.0.1", "protocol": "TCP"}
+        {"containerPort": 30080, "hostPort": 41000, "listenAddress": "127.0.0.1", "protocol": "TCP"},
+        {"containerPort": 30081, "hostPort": 41001, "listenAddress": "127.0.0.1", "protocol": "TCP"},
     ]
     assert config["networking"]["apiServerAddress"] == "127.0.0.1"
 
@@ -110,3 +111,10 @@ def test_the_fix_keeps_the_engines_other_settings_and_makes_the_wrapper_its_defa
     assert config["log-driver"] == "journald" and config["runtimes"]["other"] == {"path": "/x"}
     assert config["runtimes"]["lab-capfit"] == {"path": str(tmp_path / "libexec" / "runc-capfit")}
     assert config["default-runtime"] == "lab-capfit" and os.access(tmp_path / "libexec" / "runc-capfit", os.X_OK)
+
+
+def test_doctor_names_each_cluster_tool_and_how_to_get_a_missing_one(tools: Path) -> None:
+    found = {f["name"]: f for f in (doctor._tool(name) for name in doctor.TOOLS)}
+    assert found["kubectl"]["ok"] and found["kubectl"]["detail"] == str(tools / "kubectl")
+    assert not found["helm"]["ok"] and found["helm"]["optional"]
+    assert "lab images build mod-006" in found["helm"]["fix"]
