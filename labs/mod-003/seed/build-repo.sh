@@ -12,6 +12,11 @@
 #   feature/with-ticket  from main: MLOPS-110 (used by the hook check: must be accepted)
 #   feature/no-ticket    from main: "quick fix" (used by the hook check: must be rejected)
 #   tag v0.1.0           on MLOPS-102
+#   release/0.1          from v0.1.0, the maintained release (exercise cherry-pick)
+#   feature/hotfixes     from main: MLOPS-111 (a debug dump, not for the release), MLOPS-112
+#                        (reject bad table names: to be cherry-picked onto release/0.1)
+#   perf/tuning          from main: MLOPS-130 (tests/check-config.sh) .. MLOPS-137, one commit per
+#                        setting; MLOPS-134 breaks the check (BATCH_SIZE 96) (exercise bisect)
 # The repository is not --shared, so non-fast-forward pushes are allowed until the learner
 # changes that (exercise protect-main). Refuses to overwrite an existing repository.
 set -euo pipefail
@@ -152,6 +157,34 @@ commit "MLOPS-110: add the training table schema"
 git switch -q -c feature/no-ticket main
 printf '\nQuestions: #mlops on chat.\n' >> README.md
 commit "quick fix"
+
+git switch -q -c release/0.1 v0.1.0
+
+git switch -q -c feature/hotfixes main
+printf '\n\ndef dump(rows: list[dict]) -> None:\n    for row in rows:\n        print(row)\n' >> src/pipeline/data.py
+commit "MLOPS-111: dump the training table when debugging"
+sed -i 's/^def load(table: str) -> list\[dict\]:$/&\n    if not table.isidentifier():\n        raise ValueError(f"not a table name: {table!r}")/' src/pipeline/data.py
+commit "MLOPS-112: reject table names that are not identifiers"
+
+git switch -q -c perf/tuning main
+mkdir -p tests
+cat > tests/check-config.sh <<'TXT'
+#!/bin/sh
+# The batch size must be a power of two (the GPU kernels assume it).
+grep -Eq '^BATCH_SIZE = (1|2|4|8|16|32|64|128|256|512|1024)$' src/pipeline/config.py
+TXT
+commit "MLOPS-130: check that the batch size is a power of two"
+# One setting per commit: "old/new|subject" (sed's s/old/new/ on config.py, then commit).
+for change in "TIMEOUT_SECONDS = 30/TIMEOUT_SECONDS = 45|MLOPS-131: wait longer for the feature store" \
+              "MAX_RETRIES = 1/MAX_RETRIES = 2|MLOPS-132: one retry more" \
+              "BATCH_SIZE = 64/BATCH_SIZE = 128|MLOPS-133: larger batches" \
+              "BATCH_SIZE = 128/BATCH_SIZE = 96|MLOPS-134: batches that fit the new GPU memory" \
+              "TIMEOUT_SECONDS = 45/TIMEOUT_SECONDS = 40|MLOPS-135: a slightly shorter timeout" \
+              "MAX_RETRIES = 2/MAX_RETRIES = 3|MLOPS-136: retry twice" \
+              "feature-store:8080/feature-store:8081|MLOPS-137: the feature store moved port"; do
+    sed -i "s/${change%%|*}/" src/pipeline/config.py
+    commit "${change#*|}"
+done
 
 git switch -q main
 git clone -q --bare "$work/repo" "$target"
