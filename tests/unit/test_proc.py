@@ -1,27 +1,34 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from provisioner.core import proc, redact
+from provisioner.core import redact, watchdog
 from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError
 from provisioner.core.proc import run
 
+# Through pipes, or through files for a child that must outlive lab (Terraform): same results.
+both_outputs = pytest.mark.parametrize("outlive", [False, True], ids=["pipes", "files"])
 
-def test_streams_lines_and_returns_output() -> None:
+
+@both_outputs
+def test_streams_lines_and_returns_output(outlive: bool) -> None:
     seen: list[str] = []
-    result = run([sys.executable, "-c", "print('a'); print('b')"], on_line=seen.append)
-    assert seen == ["a", "b"] and result.stdout == "a\nb\n" and result.returncode == 0
+    code = "import time; print('a', flush=True); time.sleep(0.2); print('b'); print('é', end='')"
+    result = run([sys.executable, "-c", code], on_line=seen.append, outlive=outlive)
+    assert seen == ["a", "b", "é"] and result.stdout == "a\nb\né" and result.returncode == 0
 
 
-def test_failure_carries_argv_code_and_stderr_tail() -> None:
+@both_outputs
+def test_failure_carries_argv_code_and_stderr_tail(outlive: bool) -> None:
     argv = [sys.executable, "-c", "import sys; sys.stderr.write('line1\\nboom\\n'); sys.exit(4)"]
     with pytest.raises(CommandError) as info:
-        run(argv)
+        run(argv, outlive=outlive)
     err = info.value
     assert err.argv == argv and err.returncode == 4 and "boom" in err.stderr_tail
     assert err.message.endswith("exited with 4: boom") and err.exit_code == 3
@@ -45,7 +52,7 @@ def test_timeout_kills_the_child() -> None:
 
 
 def test_deadline_stops_the_whole_group_and_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(proc, "STOP_GRACE", (0.5, 0.5))
+    monkeypatch.setattr(watchdog, "STOP_GRACE", (0.5, 0.5))
     # A child that ignores SIGINT and SIGTERM and has a child of its own (like a hung provider).
     pidfile = tmp_path / "grandchild.pid"
     script = (
@@ -80,10 +87,28 @@ def test_a_child_that_stops_on_sigint_is_not_killed_harder() -> None:
 
 
 def test_heartbeat_reports_progress_while_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(proc, "HEARTBEAT_EVERY", 0.2)
+    monkeypatch.setattr(watchdog, "HEARTBEAT_EVERY", 0.2)
     beats: list[float] = []
     run([sys.executable, "-c", "import time; time.sleep(1)"], heartbeat=beats.append)
     assert len(beats) >= 3 and beats == sorted(beats)
+
+
+@pytest.mark.parametrize("outlive", [True, False], ids=["files", "pipes"])
+def test_only_a_child_writing_to_files_finishes_after_lab_is_killed(tmp_path: Path, outlive: bool) -> None:
+    """SIGKILL of lab mid-run: a child writing to files finishes its work (Terraform records what
+    it created); through pipes its next line kills it with SIGPIPE (the control)."""
+    done = tmp_path / "done"
+    child = (
+        "import pathlib, time\nfor i in range(15):\n    print(i, flush=True); time.sleep(0.1)\n"
+        f"pathlib.Path({str(done)!r}).touch()\n"
+    )
+    lab = f"from provisioner.core.proc import run\nrun([{sys.executable!r}, '-c', {child!r}], outlive={outlive})\n"
+    parent = subprocess.Popen([sys.executable, "-c", lab])
+    time.sleep(0.5)
+    parent.kill()
+    parent.wait()
+    time.sleep(2.5)
+    assert done.exists() is outlive
 
 
 def _alive(pid: int) -> bool:

@@ -18,9 +18,9 @@ import ansible_runner
 
 from provisioner.core import paths
 from provisioner.core.errors import DeadlineExceeded, InfraError
-from provisioner.core.proc import HEARTBEAT_EVERY
 from provisioner.core.redact import redact
 from provisioner.core.state import make_private, write_private
+from provisioner.core.watchdog import HEARTBEAT_EVERY
 
 Event = dict[str, Any]
 

@@ -123,7 +123,10 @@ class Terraform:
             self.on_event({"type": "log", "@message": text})
 
         try:
-            self.run(argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat, umask=PRIVATE)
+            # outlive: were lab killed, Terraform still finishes, records what it made, stops its provider.
+            self.run(
+                argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat, umask=PRIVATE, outlive=True
+            )
         except DeadlineExceeded:
             raise
         except CommandError as exc:
