@@ -125,6 +125,11 @@ class Solution(Strict):
 class Exercise(Strict):
     id: Name
     title: str
+    teaches: list[str] = Field(
+        [],
+        description="what of the curriculum this teaches, in its own words: a topic of the lab's module "
+        "or a deliverable of its project (docs/curriculum.md is generated from these)",
+    )
     instructions: str
     hint: str
     checks: list[Check] = Field(min_length=1)
@@ -145,6 +150,11 @@ class Lab(Strict):
     checks: list[Check] = Field([], description="readiness: `up` ends when these pass")
     exercises: list[Exercise] = Field([])
     access: str = Field(description="Jinja template printed after `up`")
+    curriculum_gaps: dict[str, str] = Field(
+        {},
+        description="a curriculum topic or deliverable no exercise teaches as named: what the lab "
+        "does instead, or why it cannot here (shown in docs/curriculum.md)",
+    )
     unavailable: str | None = Field(
         None, description="why this lab cannot run in this version of lab: `up` refuses with it, smoke skips it"
     )
