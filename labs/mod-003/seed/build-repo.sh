@@ -17,6 +17,9 @@
 #                        (reject bad table names: to be cherry-picked onto release/0.1)
 #   perf/tuning          from main: MLOPS-130 (tests/check-config.sh) .. MLOPS-137, one commit per
 #                        setting; MLOPS-134 breaks the check (BATCH_SIZE 96) (exercise bisect)
+#   (no branch)          from main, by Sam Contributor: MLOPS-140, MLOPS-141, mailed as a patch
+#                        series: ../inbox/validation.mbox, and its patch id beside it (exercise
+#                        patch-review)
 # The repository is not --shared, so non-fast-forward pushes are allowed until the learner
 # changes that (exercise protect-main). Refuses to overwrite an existing repository.
 set -euo pipefail
@@ -186,7 +189,26 @@ for change in "TIMEOUT_SECONDS = 30/TIMEOUT_SECONDS = 45|MLOPS-131: wait longer 
     commit "${change#*|}"
 done
 
+# A contributor's series exists only as mail: format-patch, then the branch goes.
+git switch -q -c contrib/validation main
+export GIT_AUTHOR_NAME="Sam Contributor" GIT_AUTHOR_EMAIL="sam@partner.example"
+cat > src/pipeline/validate.py <<'TXT'
+"""Row checks before training: a row the model must not learn from is dropped."""
+
+
+def valid(row: dict) -> bool:
+    return row.get("amount", 0) >= 0 and bool(row.get("country"))
+TXT
+commit "MLOPS-140: drop rows with a negative amount or no country"
+printf '\nRows with a negative amount or no country are dropped (src/pipeline/validate.py).\n' >> README.md
+commit "MLOPS-141: document the row checks"
+inbox=$(dirname "$target")/inbox
+mkdir -p "$inbox"
+git format-patch -q --stdout main..contrib/validation > "$inbox/validation.mbox"
+git diff main...contrib/validation | git patch-id --stable | cut -d' ' -f1 > "$inbox/validation.patch-id"
 git switch -q main
+git branch -q -D contrib/validation
+
 git clone -q --bare "$work/repo" "$target"
 git -C "$target" remote remove origin 2>/dev/null || true
 git -C "$target" config receive.denyNonFastForwards false
