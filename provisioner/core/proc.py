@@ -91,6 +91,8 @@ def _spawn(
             umask=umask,
         )
     except FileNotFoundError as exc:
+        for sink in sinks or ():
+            sink.close()
         raise InfraError(f"{argv[0]}: command not found", f"install {argv[0]} (see `lab doctor`)") from exc
     finally:
         for sink in sinks or ():

@@ -34,9 +34,12 @@ def test_failure_carries_argv_code_and_stderr_tail(outlive: bool) -> None:
     assert err.message.endswith("exited with 4: boom") and err.exit_code == 3
 
 
-def test_missing_binary_is_a_clear_infra_error() -> None:
+@both_outputs
+def test_missing_binary_is_a_clear_infra_error(outlive: bool) -> None:
+    open_before = len(os.listdir("/proc/self/fd"))
     with pytest.raises(InfraError, match="no-such-tool-xyz: command not found"):
-        run(["no-such-tool-xyz"])
+        run(["no-such-tool-xyz"], outlive=outlive)
+    assert len(os.listdir("/proc/self/fd")) == open_before  # no output file left open
 
 
 def test_secrets_never_reach_the_error() -> None:
