@@ -1,7 +1,8 @@
 """The FastAPI application."""
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
+from app.ratelimit import rate_limit
 from app.routes import admin, health, predict
 
 DESCRIPTION = """
@@ -26,5 +27,5 @@ app = FastAPI(
 )
 
 app.include_router(health.router)
-app.include_router(predict.router)
+app.include_router(predict.router, dependencies=[Depends(rate_limit)])  # 429 past the limit
 app.include_router(admin.router)
