@@ -20,6 +20,8 @@ Cwd = str | os.PathLike[str] | None
 TAIL_LINES = 40
 FOLLOW_EVERY = 0.05  # how often a child's output files are read: its lines reach the user this late
 Sinks = tuple[Sink, Sink]
+# Ctrl-C: Terraform gets longer than a deadline's SIGINT grace to stop cleanly and write its state.
+INTERRUPT_GRACE = (30.0, 5.0)
 
 
 @dataclass
@@ -63,6 +65,9 @@ def run(
             out = _follow(proc, sinks, on_line, stdin_data, tail, on_stderr)
         else:
             out = _through_pipes(proc, on_line, stdin_data, tail, on_stderr)
+    except KeyboardInterrupt:
+        stop_group(proc, grace=INTERRUPT_GRACE)
+        raise
     finally:
         watchdog.finish()
     result = Result(argv, proc.returncode, "".join(out), redact("".join(tail)), watchdog.expired)
@@ -122,7 +127,7 @@ def _follow(
     tail: collections.deque[str],
     on_stderr: LineHandler | None,
 ) -> list[str]:
-    """Reads both files as the child writes them, until it ends; Ctrl-C stops its group."""
+    """Reads both files as the child writes them, until it ends."""
     _feed(proc, stdin_data)
     out: list[str] = []
     try:
@@ -133,9 +138,6 @@ def _follow(
             if ended:
                 return out
             time.sleep(FOLLOW_EVERY)
-    except KeyboardInterrupt:
-        stop_group(proc, grace=(30.0, 5.0))
-        raise
     finally:
         for sink in sinks:
             sink.close()
@@ -157,15 +159,10 @@ def _feed(proc: subprocess.Popen[str], stdin_data: str | None) -> None:
 
 
 def _pump(proc: subprocess.Popen[str], on_line: LineHandler | None, stdin_data: str | None) -> list[str]:
-    out: list[str] = []
-    try:
-        _feed(proc, stdin_data)
-        assert proc.stdout is not None
-        out += _handled(proc.stdout, on_line)
-        proc.wait()
-    except KeyboardInterrupt:
-        stop_group(proc, grace=(30.0, 5.0))
-        raise
+    _feed(proc, stdin_data)
+    assert proc.stdout is not None
+    out = _handled(proc.stdout, on_line)
+    proc.wait()
     return out
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -112,6 +113,23 @@ def test_only_a_child_writing_to_files_finishes_after_lab_is_killed(tmp_path: Pa
     parent.wait()
     time.sleep(2.5)
     assert done.exists() is outlive
+
+
+@both_outputs
+def test_ctrl_c_reaches_the_child_in_its_own_session(tmp_path: Path, outlive: bool) -> None:
+    """SIGINT to lab is passed on to the child's group (it runs in a session of its own, out of
+    the terminal's reach), so Terraform can stop cleanly; then lab stops too."""
+    stopped = tmp_path / "stopped"
+    child = (
+        "import pathlib, time\ntry:\n    time.sleep(30)\nexcept KeyboardInterrupt:\n"
+        f"    pathlib.Path({str(stopped)!r}).touch()\n"
+    )
+    lab = f"from provisioner.core.proc import run\nrun([{sys.executable!r}, '-c', {child!r}], outlive={outlive})\n"
+    parent = subprocess.Popen([sys.executable, "-c", lab], stderr=subprocess.DEVNULL)
+    time.sleep(1)
+    parent.send_signal(signal.SIGINT)
+    assert parent.wait(timeout=20) != 0
+    assert stopped.exists()
 
 
 def _alive(pid: int) -> bool:
