@@ -1,6 +1,6 @@
 """Provision-time setup of the mod-004 workspace (run once by the seed playbook, as learner).
 
-Writes data/iris_test.csv, data/wine_test.csv, models/iris_logreg.{joblib,onnx} and
+Writes data/{iris,wine}_{train,test}.csv, models/iris_logreg.{joblib,onnx} and
 models/wine_pipeline.joblib. Deterministic: fixed random_state everywhere.
 """
 
@@ -41,6 +41,7 @@ def main() -> None:
         iris.data, iris.target, test_size=30, random_state=0, stratify=iris.target
     )
     X_te = np.array([[float(f"{v:.6g}") for v in row] for row in X_te])
+    write_csv(ROOT / "data/iris_train.csv", X_tr, y_tr, names)
     iris_model = LogisticRegression(max_iter=1000).fit(X_tr, y_tr)
     joblib.dump(iris_model, ROOT / "models/iris_logreg.joblib")
     onx = to_onnx(iris_model, X_tr[:1].astype(np.float32), options={"zipmap": False})
@@ -53,6 +54,7 @@ def main() -> None:
     )
     wine_model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(X_tr, y_tr)
     joblib.dump(wine_model, ROOT / "models/wine_pipeline.joblib")
+    write_csv(ROOT / "data/wine_train.csv", X_tr, y_tr, list(wine.feature_names))
     write_csv(ROOT / "data/wine_test.csv", X_te, y_te, list(wine.feature_names))
     print("prepared", ", ".join(sorted(p.name for p in (ROOT / "models").iterdir())))
 
