@@ -7,8 +7,10 @@ Warm: images built, provider present. The baseline starts the lab's containers w
 port accepts connections and every image's own HEALTHCHECK command passes (run directly in a
 loop, not on Docker's 2 s interval), then removes them. `lab up` waits for more: per-instance
 configuration by Ansible and the lab's readiness checks.
-Also reported: a second `up` (no-op), `down`, and with --cold the first `up` including image
-builds. Figures are medians; the ratio is warm up / baseline. Prints a table and a JSON line.
+Also reported: a second `up` (no-op), `reset` (the sandbox made again from its images, against
+the warm `up` it replaces), `down`, and with --cold the first `up` including image builds.
+Figures are medians; the ratios are warm up / baseline and reset / warm up. Prints a table and a
+JSON line.
 """
 
 from __future__ import annotations
@@ -114,20 +116,23 @@ def main() -> None:
         lab_cli("down", args.lab)
     else:
         lab_cli("images", "build", args.lab)
-    warm, noop, down, base = [], [], [], []
-    for _ in range(args.runs):
-        base.append(baseline(args.lab))
-        warm.append(lab_cli("up", args.lab))
-        noop.append(lab_cli("up", args.lab))
-        down.append(lab_cli("down", args.lab))
-    med = {
-        name: statistics.median(v)
-        for name, v in {"warm_up_s": warm, "baseline_docker_run_s": base, "noop_up_s": noop, "down_s": down}.items()
+    samples: dict[str, list[float]] = {
+        k: [] for k in ("warm_up_s", "baseline_docker_run_s", "noop_up_s", "reset_s", "down_s")
     }
+    for _ in range(args.runs):
+        samples["baseline_docker_run_s"].append(baseline(args.lab))
+        samples["warm_up_s"].append(lab_cli("up", args.lab))
+        samples["noop_up_s"].append(lab_cli("up", args.lab))
+        samples["reset_s"].append(lab_cli("reset", args.lab))
+        samples["down_s"].append(lab_cli("down", args.lab))
+    med = {name: statistics.median(v) for name, v in samples.items()}
     figures |= {k: round(v, 2) for k, v in med.items()}
     figures["ratio_warm_up_to_baseline"] = round(med["warm_up_s"] / med["baseline_docker_run_s"], 2)
-    figures["samples"] = {"warm_up_s": warm, "baseline_docker_run_s": base}
-    for key in ("cold_up_s", "warm_up_s", "baseline_docker_run_s", "ratio_warm_up_to_baseline", "noop_up_s", "down_s"):
+    figures["ratio_reset_to_warm_up"] = round(med["reset_s"] / med["warm_up_s"], 2)
+    figures["samples"] = samples
+    figures["load_average"] = os.getloadavg()
+    keys = ("cold_up_s", "warm_up_s", "baseline_docker_run_s", "ratio_warm_up_to_baseline", "noop_up_s", "reset_s")
+    for key in (*keys, "ratio_reset_to_warm_up", "down_s", "load_average"):
         if key in figures:
             print(f"{key:<28} {figures[key]}")
     print(json.dumps(figures, default=lambda v: round(v, 3)))

@@ -55,6 +55,10 @@ class Backend(ABC):
     def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
         """argv that runs `argv` inside the sandbox host `host`."""
 
+    def reset_steps(self) -> list[Step]:
+        """Steps that bring a made sandbox back to how `up` left it; none: this backend cannot."""
+        return []
+
     def unavailable_components(self, ctx: Context) -> dict[str, str]:
         """Optional components that cannot run here, with the reason (reported, never passed)."""
         return {}
@@ -111,6 +115,9 @@ class TerraformBackend(Backend):
         "configure": Cost(180, 60),
     }
 
+    # What `lab reset` makes again from the images: the resources that hold a learner's changes.
+    reset_types: ClassVar[frozenset[str]] = frozenset()
+
     def deadline(self, ctx: Context, action: str) -> float:
         return self.costs[action].seconds(units(ctx))
 
@@ -130,6 +137,16 @@ class TerraformBackend(Backend):
             Step("render", "rendering the Terraform working directory", self.render),
             Step("init", "initialising Terraform", self.init),
             Step("apply", "creating the sandbox's resources", self.apply),
+            Step("configure", "configuring the sandbox with Ansible", self.configure),
+        ]
+
+    def reset_steps(self) -> list[Step]:
+        if not self.reset_types:
+            return []
+        return [
+            Step("render", "rendering the Terraform working directory", self.render),
+            Step("init", "initialising Terraform", self.init),
+            Step("replace", "making the sandbox's containers and volumes again", self.replace),
             Step("configure", "configuring the sandbox with Ansible", self.configure),
         ]
 
@@ -157,8 +174,14 @@ class TerraformBackend(Backend):
         ensure_init(self.workdir(ctx), self.terraform(ctx))
 
     def apply(self, ctx: Context) -> Produced:
+        return self._apply(ctx, self.terraform(ctx), [])
+
+    def replace(self, ctx: Context) -> Produced:
         tf = self.terraform(ctx)
-        tf.apply(self.deadline(ctx, "apply"))
+        return self._apply(ctx, tf, tf.addresses(self.reset_types))
+
+    def _apply(self, ctx: Context, tf: Terraform, replace: list[str]) -> Produced:
+        tf.apply(self.deadline(ctx, "apply"), replace=replace)
         outputs = tf.output()
         return {"endpoints": outputs.get("endpoints") or {}, "hosts": outputs.get("hosts") or {}}
 

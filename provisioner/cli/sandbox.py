@@ -1,4 +1,4 @@
-"""Commands on one lab's sandbox: up, verify, down, status, shell.
+"""Commands on one lab's sandbox: up, verify, reset, down, status, shell.
 
 Core modules are imported inside each command: `lab --help` then stays fast.
 """
@@ -78,6 +78,21 @@ def down(app: App, lab_id: str, instance: str) -> None:
 
 
 @click.command()
+@click.argument("lab_id")
+@INSTANCE
+@OUTPUT
+@pass_app
+def reset(app: App, lab_id: str, instance: str) -> None:
+    """Start a sandbox over: its containers and volumes made again from the images, as `up` left
+    them (same ports and passwords). Everything changed inside the sandbox is lost."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.reset import reset as do_reset
+
+    result = do_reset(lab_id, instance, app.reporter())
+    output.render(app, output.up_json(result), lambda: [access_sheet(result)])
+
+
+@click.command()
 @OUTPUT
 @pass_app
 def status(app: App) -> None:
@@ -104,4 +119,4 @@ def shell(lab_id: str, instance: str, host: str | None, command: tuple[str, ...]
     os.execvp(argv[0], argv)  # noqa: S606 - an argv list from state, no shell
 
 
-COMMANDS = [up, verify, down, status, shell]
+COMMANDS = [up, verify, reset, down, status, shell]

@@ -51,9 +51,12 @@ class Ready:
             )
         return {"status": "ready", "ready_at": time.time(), "error": None}
 
+    def step(self) -> Step:
+        return Step("ready", "waiting for the sandbox to answer its checks", self)
+
 
 def up_steps(ctx: Context, ready: Ready) -> list[Step]:
-    return [*ctx.require_backend().up_steps(), Step("ready", "waiting for the sandbox to answer its checks", ready)]
+    return [*ctx.require_backend().up_steps(), ready.step()]
 
 
 def definition_hash(lab: Lab) -> str:
@@ -78,9 +81,9 @@ def up(
         if state.status == "ready" and state.definition == definition_hash(lab):
             results = readiness(ctx, retry=False)
             if not blocking(results):
-                return _result(ctx, results, started, noop=True)
+                return result(ctx, results, started, noop=True)
         ctx.require_backend().preflight(ctx)
-        return _result(ctx, _provision(ctx, state), started, noop=False)
+        return result(ctx, _provision(ctx, state), started, noop=False)
 
 
 def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
@@ -102,7 +105,7 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
     try:
         run_steps(ctx, up_steps(ctx, ready), "up")
     except BaseException as exc:
-        ctx.store.update(status="failed", error=redact.redact(str(getattr(exc, "message", exc)) or type(exc).__name__))
+        record_failure(ctx, exc)
         if isinstance(exc, LabError):
             exc.diagnostics = diagnose(ctx)
         # Clean up only what this run created: a sandbox that was ready holds the learner's work.
@@ -110,6 +113,10 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
             _teardown_after_failure(ctx)
         raise
     return ready.results
+
+
+def record_failure(ctx: Context, exc: BaseException) -> None:
+    ctx.store.update(status="failed", error=redact.redact(str(getattr(exc, "message", exc)) or type(exc).__name__))
 
 
 def _teardown_after_failure(ctx: Context) -> None:
@@ -122,7 +129,7 @@ def _teardown_after_failure(ctx: Context) -> None:
         ctx.report.info(f"cleanup did not finish ({exc}); run `lab down {ctx.ref.lab} --instance {ctx.ref.instance}`")
 
 
-def _result(ctx: Context, results: list[CheckResult], started: float, noop: bool) -> UpResult:
+def result(ctx: Context, results: list[CheckResult], started: float, noop: bool) -> UpResult:
     lab, state = ctx.require_lab(), ctx.store.load()
     return UpResult(
         ctx.ref.lab,

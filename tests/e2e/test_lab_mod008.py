@@ -1,5 +1,6 @@
 """labs/mod-008 (PostgreSQL + Redis with the seeded `mlops` database) on the docker backend: the
-learner's view from the host, per-instance credentials, idempotent configuration, clean down."""
+learner's view from the host, per-instance credentials, idempotent configuration, a reset that
+brings back a dropped table, clean down."""
 
 from __future__ import annotations
 
@@ -73,6 +74,15 @@ def test_seeded_rows_from_the_host_with_instance_credentials_then_nothing_left(l
         # A second `up` is a no-op, and a second run of the playbook changes nothing.
         assert json.loads(lab("up", LAB, "-i", INSTANCE, "--output", "json").stdout)["noop"] is True
         assert changes_on_second_run(LAB, INSTANCE) == {"labs/mod-008/site.yml": 0}
+
+        # `lab reset` brings back what a learner broke, behind the same endpoints and passwords.
+        psql(pg, "postgres", creds["postgres_password"], "DROP TABLE predictions")
+        assert redis(rd, f"AUTH {creds['redis_password']}", "SET broken 1") == ["+OK", "+OK"]
+        reset = json.loads(lab("reset", LAB, "-i", INSTANCE, "--output", "json").stdout)
+        assert reset["endpoints"] == row["endpoints"] and secrets(LAB, INSTANCE) == creds
+        assert psql(pg, "postgres", creds["postgres_password"], counts).stdout == "20|2000|100000\n"
+        assert redis(rd, f"AUTH {creds['redis_password']}", "EXISTS broken") == ["+OK", ":0"]
+        lab("verify", LAB, "-i", INSTANCE)
     finally:
         lab("down", LAB, "-i", INSTANCE)
     assert docker_leftovers(INSTANCE, lab_id=LAB) == []

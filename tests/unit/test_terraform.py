@@ -100,3 +100,28 @@ def test_an_init_killed_midway_is_redone_from_scratch(tmp_path: Path) -> None:
     ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]
     ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]  # complete now: nothing to do
     assert calls == ["init"]
+
+
+def test_reset_replaces_the_state_resources_of_the_given_types(tmp_path: Path, lab_home: Path) -> None:
+    fake = FakeRun()
+    t = tf(tmp_path, fake)
+    t.workdir.mkdir()
+    resource = {"mode": "managed", "type": "docker_container", "name": "component"}
+    state = {
+        "resources": [
+            resource | {"instances": [{"index_key": "api"}, {"index_key": "db"}]},
+            {"mode": "managed", "type": "docker_volume", "name": "data", "module": "module.m", "instances": [{}]},
+            {"mode": "managed", "type": "terraform_data", "name": "network", "instances": [{}]},
+            {"mode": "data", "type": "docker_container", "name": "read", "instances": [{}]},
+        ]
+    }
+    (t.workdir / "terraform.tfstate").write_text(json.dumps(state))
+    addresses = t.addresses(frozenset({"docker_container", "docker_volume"}))
+    assert addresses == [
+        'docker_container.component["api"]',
+        'docker_container.component["db"]',
+        "module.m.docker_volume.data",
+    ]
+    t.apply(60, replace=addresses[:1])
+    assert fake.calls[-1][-1] == '-replace=docker_container.component["api"]'
+    assert Terraform(tmp_path / "absent", binary="tf", run=fake).addresses(frozenset({"docker_volume"})) == []

@@ -95,8 +95,9 @@ class Terraform:
             with contextlib.suppress(FileNotFoundError):  # a module without providers has none
                 (self.workdir / ".terraform.lock.hcl").chmod(0o600)  # Terraform writes it 0644
 
-    def apply(self, timeout: float) -> None:
-        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
+    def apply(self, timeout: float, replace: list[str] | None = None) -> None:
+        forced = [f"-replace={address}" for address in replace or []]
+        self._run(self.argv("apply", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT, *forced), timeout)
 
     def destroy(self, timeout: float) -> None:
         self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
@@ -105,6 +106,20 @@ class Terraform:
         timeout = deadlines.OUTPUT.seconds()
         result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout, umask=PRIVATE)
         return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
+
+    def addresses(self, types: frozenset[str]) -> list[str]:
+        """Addresses of the managed resources of these types in the state, e.g.
+        `docker_container.component["api"]`, read from the state file (no Terraform run)."""
+        try:
+            resources = json.loads((self.workdir / "terraform.tfstate").read_text()).get("resources", [])
+        except (OSError, ValueError):
+            return []
+        return [
+            _address(r, i.get("index_key"))
+            for r in resources
+            if r.get("mode") == "managed" and r.get("type") in types
+            for i in r.get("instances", [])
+        ]
 
     def has_state(self) -> bool:
         state = self.workdir / "terraform.tfstate"
@@ -158,6 +173,11 @@ class Terraform:
         error = InfraError(redact(f"{text}: {detail}" if detail else text), exc.fix)
         error.__cause__ = exc
         return error
+
+
+def _address(resource: dict[str, Any], key: str | int | None) -> str:
+    base = ".".join(filter(None, [resource.get("module"), resource["type"], resource["name"]]))
+    return base if key is None else f"{base}[{json.dumps(key)}]"
 
 
 def detach_providers(providers: Path) -> None:

@@ -33,6 +33,8 @@ class DockerBackend(TerraformBackend):
     """Containers on the local engine made by Terraform, configured by Ansible over docker exec."""
 
     name = "docker"
+    # The network, ports and secrets stay: the same endpoints and passwords after a reset.
+    reset_types = frozenset({"docker_container", "docker_volume"})
 
     def preflight(self, ctx: Context) -> None:
         engine_running(self.run)

@@ -1,5 +1,6 @@
-"""`up` and `down` over a fake backend: the lab is loaded and the backend built once, step
-outputs land in state, a second `up` is a no-op, and a failed `up` cleans up after itself."""
+"""`up`, `reset` and `down` over a fake backend: the lab is loaded and the backend built once,
+step outputs land in state, a second `up` is a no-op, a failed `up` cleans up after itself and
+a failed `reset` keeps what exists."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from typing import Any
 import pytest
 
 from provisioner.backends.base import Backend
-from provisioner.core.errors import InfraError
+from provisioner.core.errors import BackendUnavailable, InfraError, UsageError
 from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions.model import Lab
-from provisioner.lifecycle import down, up
+from provisioner.lifecycle import down, reset, up
 from provisioner.lifecycle.steps import Context, Produced, Step
 
 LAB = Lab.model_validate(
@@ -45,6 +46,14 @@ class FakeBackend(Backend):
     def down_steps(self) -> list[Step]:
         return [Step("destroy", "destroy", lambda ctx: self.calls.update(["destroy"]))]
 
+    def reset_steps(self) -> list[Step]:
+        return [] if self.calls["no-reset"] else [Step("replace", "replace", self.replace)]
+
+    def replace(self, ctx: Context) -> None:
+        self.calls.update(["replace"])
+        if self.fail:
+            raise InfraError("replace failed")
+
     def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
         return argv
 
@@ -54,7 +63,7 @@ class FakeBackend(Backend):
     def apply(self, ctx: Context) -> Produced:
         if self.fail:
             raise InfraError("apply failed")
-        return {"endpoints": {"web": f"http://127.0.0.1:{ctx.store.load().ports['web']}"}}
+        return {"endpoints": {"web": f"http://127.0.0.1:{ctx.store.load().ports['web']}"}, "hosts": {"box": {}}}
 
 
 @pytest.fixture
@@ -69,7 +78,7 @@ def calls(monkeypatch: pytest.MonkeyPatch, lab_home: Path) -> Counter[str]:
         counted.update(["backend"])
         return FakeBackend(counted, fail=counted["fail"] > 0)
 
-    for module in (up, down):
+    for module in (up, down, reset):
         monkeypatch.setattr(module.catalog, "load", load)
         monkeypatch.setattr(module.backends, "get", get)
     return counted
@@ -94,3 +103,31 @@ def test_a_failed_up_records_why_and_tears_down(calls: Counter[str]) -> None:
     state = Store(InstanceRef("fakelab")).load()
     assert state.status == "failed-removed" and state.error == "apply failed"
     assert calls["destroy"] == 1
+
+
+def test_reset_makes_the_sandbox_again_and_keeps_its_ports(calls: Counter[str]) -> None:
+    with pytest.raises(UsageError, match="no sandbox of fakelab"):
+        reset.reset("fakelab")
+    assert not Store(InstanceRef("fakelab")).exists(), "a refused reset leaves no state folder"
+    up.up("fakelab")
+    result = reset.reset("fakelab")
+    state = Store(InstanceRef("fakelab")).load()
+    assert calls["replace"] == 1 and state.status == "ready" and state.ports == {"web": 27100}
+    assert [c.name for c in result.checks] == ["true"] and result.access == "endpoint http://127.0.0.1:27100"
+
+
+def test_a_failed_reset_keeps_the_sandbox_and_says_how_to_go_on(calls: Counter[str]) -> None:
+    up.up("fakelab")
+    calls.update(["fail"])
+    with pytest.raises(InfraError, match="replace failed") as failed:
+        reset.reset("fakelab")
+    assert "lab up fakelab" in str(failed.value.fix)
+    assert Store(InstanceRef("fakelab")).load().status == "failed" and calls["destroy"] == 0
+
+
+def test_reset_on_a_backend_without_it_names_the_alternative(calls: Counter[str]) -> None:
+    up.up("fakelab")
+    calls.update(["no-reset"])
+    with pytest.raises(BackendUnavailable, match="cannot reset") as refused:
+        reset.reset("fakelab")
+    assert "lab down fakelab" in str(refused.value.fix)
