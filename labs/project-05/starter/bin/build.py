@@ -1,4 +1,4 @@
-"""Build stage: write the release manifest dist/release.json that the later stages deploy.
+"""Build step: write the release manifest dist/release.json that the later steps deploy.
 
 Every environment runs the same image (lab/model-api): a release is that image plus a version,
 the commit it was built from and the digests of the configuration it ships with. The release id

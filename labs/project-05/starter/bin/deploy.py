@@ -1,4 +1,4 @@
-"""Deploy stage: hand a built release and its secrets to an environment's deploy agent.
+"""Deploy step: hand a built release and its secrets to an environment's deploy agent.
 
 usage: python3 bin/deploy.py ENVIRONMENT [--release dist/release.json]
 

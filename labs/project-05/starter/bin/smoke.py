@@ -1,4 +1,4 @@
-"""Smoke stage: is ENVIRONMENT serving the release, over HTTPS, with its database?
+"""Smoke step: is ENVIRONMENT serving the release, over HTTPS, with its database?
 
 usage: python3 bin/smoke.py ENVIRONMENT [--release dist/release.json]
        python3 bin/smoke.py --probe URL     only the TLS handshake and one GET (exit 1 on failure)

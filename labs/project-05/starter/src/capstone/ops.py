@@ -32,7 +32,7 @@ def load_release(path: str | Path = ROOT / "dist" / "release.json") -> dict[str,
     try:
         return dict(json.loads(Path(path).read_text()))
     except FileNotFoundError as exc:
-        raise OpsError(f"no release at {path}: run the build stage (python3 bin/build.py) first") from exc
+        raise OpsError(f"no release at {path}: run the build step (python3 bin/build.py) first") from exc
 
 
 def parse_env(text: str) -> dict[str, str]:
