@@ -34,9 +34,9 @@ def test_unknown_secret_endpoint_host_and_host_variable_each_with_their_path(tmp
     )
     assert problems == [
         "checks[1].command.argv[1]: unknown secret 'learner_pw' "
-        "(the lab defines: learner_password, postgres_password, redis_password)",
+        "(the lab defines: app_password, learner_password, postgres_password, redis_password)",
         "access: unknown endpoint 'cache' (the lab defines: postgres, redis)",
-        "access: unknown host (component) 'cache' (the lab defines: postgres, redis)",
+        "access: unknown host (component) 'cache' (the lab defines: postgres, redis, workstation)",
         "access: hosts.redis: unknown host variable 'domain' (this backend sets: container)",
     ]
 
