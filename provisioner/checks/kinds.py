@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 import urllib.error
@@ -13,34 +12,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from provisioner.checks.dashboard import dashboard
+from provisioner.checks.reach import run_in, short
 from provisioner.checks.types import CheckEnv, Outcome
 from provisioner.core.templating import render
 from provisioner.definitions import model
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
-
-
-def _exec(env: CheckEnv, host: str | None, argv: list[str], timeout: float) -> tuple[int, str]:
-    argv = [render(a, env.values) for a in argv]
-    if host:  # killing the local `docker exec`/`ssh` client would leave the process running in the sandbox
-        argv = ["timeout", "--kill-after=2", f"{timeout:g}", *argv]
-    full = env.exec_argv(host, argv) if host else argv
-    extra = {"env": os.environ | env.machine_env} if env.machine_env and not host else {}
-    result = env.run(full, check=False, timeout=timeout + 5 if host else timeout, **extra)
-    out = (result.stdout or "") + (result.stderr_tail or "")
-    if result.returncode in (124, 137, -9):
-        out = f"timed out after {timeout:g} s; {out}"
-    return result.returncode, out
-
-
 def command(spec: model.CommandCheck, timeout: float, env: CheckEnv) -> Outcome:
-    code, out = _exec(env, spec.host, list(spec.argv), timeout)
+    code, out = run_in(env, spec.host, list(spec.argv), timeout)
     want = f"exit {spec.exit_code}" + (f" and output matching /{spec.stdout}/" if spec.stdout else "")
     ok = code == spec.exit_code and (spec.stdout is None or re.search(spec.stdout, out, re.M) is not None)
-    return Outcome(ok, want, f"exit {code}, output {_short(out)}")
+    return Outcome(ok, want, f"exit {code}, output {short(out)}")
 
 
 def http(spec: model.HttpCheck, timeout: float, env: CheckEnv) -> Outcome:
@@ -54,9 +37,9 @@ def http(spec: model.HttpCheck, timeout: float, env: CheckEnv) -> Outcome:
     except (urllib.error.URLError, OSError) as exc:
         return Outcome(False, want, f"no answer ({getattr(exc, 'reason', exc)})")
     if status != spec.status:
-        return Outcome(False, want, f"HTTP {status}: {_short(body)}")
+        return Outcome(False, want, f"HTTP {status}: {short(body)}")
     if spec.body and not re.search(spec.body, body, re.M):
-        return Outcome(False, f"a body matching /{spec.body}/", _short(body))
+        return Outcome(False, f"a body matching /{spec.body}/", short(body))
     if spec.json_path is not None:
         return _json_path(body, spec.json_path, spec.equals)
     return Outcome(True, want, f"HTTP {status}")
@@ -69,7 +52,7 @@ def _json_path(body: str, path: str, equals: Any) -> Outcome:
         for part in path.split("."):
             node = node[int(part)] if isinstance(node, list) else node[part]
     except (ValueError, KeyError, IndexError, TypeError):
-        return Outcome(False, want, f"no {path} in {_short(body)}")
+        return Outcome(False, want, f"no {path} in {short(body)}")
     ok = equals is None or node == equals or str(node) == str(equals)
     return Outcome(ok, want, f"{path} = {node!r}")
 
@@ -88,9 +71,9 @@ def tcp(spec: model.TcpCheck, timeout: float, env: CheckEnv) -> Outcome:
 def file(spec: model.FileCheck, timeout: float, env: CheckEnv) -> Outcome:
     path = render(spec.path, env.values)
     if spec.host:
-        code, out = _exec(env, spec.host, ["stat", "-c", "%a", path], timeout)
+        code, out = run_in(env, spec.host, ["stat", "-c", "%a", path], timeout)
         exists, mode = code == 0, out.strip().splitlines()[0] if code == 0 and out.strip() else ""
-        content = _exec(env, spec.host, ["cat", path], timeout)[1] if exists and spec.content else ""
+        content = run_in(env, spec.host, ["cat", path], timeout)[1] if exists and spec.content else ""
     else:
         p = Path(path)
         exists = p.exists()
@@ -103,21 +86,21 @@ def file(spec: model.FileCheck, timeout: float, env: CheckEnv) -> Outcome:
     if spec.mode and exists and mode.zfill(4) != spec.mode:
         return Outcome(False, f"{path} with mode {spec.mode}", f"mode {mode.zfill(4)}")
     if spec.content and not re.search(spec.content, content, re.M):
-        return Outcome(False, f"{path} matching /{spec.content}/", _short(content))
+        return Outcome(False, f"{path} matching /{spec.content}/", short(content))
     return Outcome(True, f"{path} as described", "as described")
 
 
 def sql(spec: model.SqlCheck, timeout: float, env: CheckEnv) -> Outcome:
     query = render(spec.query, env.values)
     argv = ["psql", "-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-U", spec.user, "-d", spec.database, "-c", query]
-    code, out = _exec(env, spec.host, argv, timeout)
+    code, out = run_in(env, spec.host, argv, timeout)
     rows = [r for r in out.strip().splitlines() if r.strip()] if code == 0 else []
     if code != 0:
-        return Outcome(False, f"query {_short(query, 80)} to run", f"error: {_short(out)}")
+        return Outcome(False, f"query {short(query, 80)} to run", f"error: {short(out)}")
     if spec.min_rows is not None and len(rows) < spec.min_rows:
         return Outcome(False, f"at least {spec.min_rows} rows", f"{len(rows)} rows")
     if spec.equals is not None and (rows[0].strip() if rows else "") != spec.equals:
-        return Outcome(False, f"value {spec.equals!r}", _short(rows[0] if rows else "no rows"))
+        return Outcome(False, f"value {spec.equals!r}", short(rows[0] if rows else "no rows"))
     return Outcome(True, "query result as described", f"{len(rows)} rows")
 
 
@@ -138,8 +121,8 @@ def promql(spec: model.PromqlCheck, timeout: float, env: CheckEnv) -> Outcome:
 
 
 def service(spec: model.ServiceCheck, timeout: float, env: CheckEnv) -> Outcome:
-    code, out = _exec(env, spec.host, ["systemctl", "is-active", spec.unit], timeout)
-    return Outcome(code == 0, f"unit {spec.unit} active", _short(out) or f"exit {code}")
+    code, out = run_in(env, spec.host, ["systemctl", "is-active", spec.unit], timeout)
+    return Outcome(code == 0, f"unit {spec.unit} active", short(out) or f"exit {code}")
 
 
 def k8s(spec: model.K8sCheck, timeout: float, env: CheckEnv) -> Outcome:
@@ -152,8 +135,8 @@ def k8s(spec: model.K8sCheck, timeout: float, env: CheckEnv) -> Outcome:
         f"{spec.kind.lower()}/{spec.name}",
         f"--timeout={int(timeout)}s",
     ]
-    code, out = _exec(env, None, argv, timeout + 5)
-    return Outcome(code == 0, f"{spec.kind} {spec.name} rolled out", _short(out))
+    code, out = run_in(env, None, argv, timeout + 5)
+    return Outcome(code == 0, f"{spec.kind} {spec.name} rolled out", short(out))
 
 
 KINDS: dict[str, Callable[[Any, float, CheckEnv], Outcome]] = {
@@ -165,4 +148,5 @@ KINDS: dict[str, Callable[[Any, float, CheckEnv], Outcome]] = {
     "promql": promql,
     "service": service,
     "k8s": k8s,
+    "dashboard": dashboard,
 }

@@ -68,7 +68,17 @@ class K8sCheck(Strict):
     namespace: str = "default"
 
 
-CHECK_KINDS = ("command", "http", "tcp", "file", "sql", "promql", "service", "k8s")
+class DashboardCheck(Strict):
+    """A Grafana dashboard JSON model: well formed, and every panel's query returns series."""
+
+    path: str = Field(description="the model's file, in `host` or on this machine")
+    host: Name | None = None
+    endpoint: Name = Field("prometheus", description="the port of the Prometheus that runs every panel's query")
+    panels: list[str] = Field([], description="each names a panel: found in its title, case ignored")
+    min_panels: int = Field(1, ge=1, description="at least this many panels with queries")
+
+
+CHECK_KINDS = ("command", "http", "tcp", "file", "sql", "promql", "service", "k8s", "dashboard")
 
 
 class Check(Strict):
@@ -85,6 +95,7 @@ class Check(Strict):
     promql: PromqlCheck | None = None
     service: ServiceCheck | None = None
     k8s: K8sCheck | None = None
+    dashboard: DashboardCheck | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Check:

@@ -1,0 +1,54 @@
+"""The `dashboard` check: a Grafana dashboard JSON model, read from the sandbox, well formed, whose
+every panel's Prometheus query parses and returns series. Grafana itself need not run: the model is
+checked here and each query is sent to the lab's Prometheus, as Grafana would send it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from provisioner.checks.grafana import DashboardError, expand, load, panels, variables
+from provisioner.checks.promapi import QueryError, series_count
+from provisioner.checks.reach import run_in, short
+from provisioner.checks.types import CheckEnv, Outcome
+from provisioner.core.templating import render
+from provisioner.definitions import model
+
+
+def dashboard(spec: model.DashboardCheck, timeout: float, env: CheckEnv) -> Outcome:
+    path = render(spec.path, env.values)
+    base = str(env.values["endpoints"].get(spec.endpoint, "")).rstrip("/")
+    want = f"a Grafana dashboard model at {path} whose every panel's query returns series"
+    try:
+        board = load(_read(env, spec.host, path, timeout), path)
+        found = panels(board, spec.panels, spec.min_panels)
+        for panel in found:
+            _run_queries(base, panel, variables(board), timeout)
+    except DashboardError as exc:
+        return Outcome(False, want, str(exc))
+    return Outcome(True, want, f"{len(found)} panels, every query returns series")
+
+
+def _read(env: CheckEnv, host: str | None, path: str, timeout: float) -> str:
+    if host is None:
+        if not Path(path).is_file():
+            raise DashboardError(f"no file {path}: write the dashboard's JSON model there")
+        return Path(path).read_text(errors="replace")
+    code, out = run_in(env, host, ["cat", path], timeout)
+    if code != 0:
+        raise DashboardError(f"no file {path} in {host} ({short(out, 80)}): write the dashboard's JSON model there")
+    return out
+
+
+def _run_queries(base: str, panel: dict[str, Any], values: dict[str, str], timeout: float) -> None:
+    for target in panel["targets"]:
+        try:
+            expr = expand(target["expr"], values)
+            count = series_count(base, expr, timeout)
+        except (DashboardError, QueryError) as exc:
+            raise DashboardError(f"panel {panel['title']!r}: {exc}") from exc
+        if count == 0:
+            raise DashboardError(
+                f"panel {panel['title']!r}: {short(expr, 100)} returns no series: check the metric and label "
+                "names (a misspelled name returns nothing; the Prometheus UI autocompletes them)"
+            )

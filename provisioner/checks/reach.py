@@ -1,0 +1,27 @@
+"""How checks reach the sandbox: a command inside a host (or on this machine), and a short quote of
+what came back. Shared by the check kinds, so each stays a few lines."""
+
+from __future__ import annotations
+
+import os
+
+from provisioner.checks.types import CheckEnv
+from provisioner.core.templating import render
+
+
+def short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
+def run_in(env: CheckEnv, host: str | None, argv: list[str], timeout: float) -> tuple[int, str]:
+    argv = [render(a, env.values) for a in argv]
+    if host:  # killing the local `docker exec`/`ssh` client would leave the process running in the sandbox
+        argv = ["timeout", "--kill-after=2", f"{timeout:g}", *argv]
+    full = env.exec_argv(host, argv) if host else argv
+    extra = {"env": os.environ | env.machine_env} if env.machine_env and not host else {}
+    result = env.run(full, check=False, timeout=timeout + 5 if host else timeout, **extra)
+    out = (result.stdout or "") + (result.stderr_tail or "")
+    if result.returncode in (124, 137, -9):
+        out = f"timed out after {timeout:g} s; {out}"
+    return result.returncode, out
