@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from provisioner.checks.kinds import KINDS
 from provisioner.checks.types import CheckEnv, CheckResult, Outcome
+from provisioner.core import deadlines
 from provisioner.core.errors import LabError
 from provisioner.core.redact import redact
 from provisioner.core.templating import render
@@ -17,13 +18,16 @@ __all__ = ["CheckEnv", "CheckResult", "render", "run_check", "run_checks"]
 
 
 def run_check(check: Check, env: CheckEnv, on_retry: Callable[[str], None] | None = None) -> CheckResult:
+    # A slow machine (LAB_TIMEOUT_SCALE) gets longer per attempt and a longer window, as every
+    # other deadline of lab does: a check must not fail only because the machine is loaded.
+    scale = deadlines.scale()
     started = time.monotonic()
-    deadline = started + check.retry
+    deadline = started + check.retry * scale
     attempts = 0
     while True:
         attempts += 1
         try:
-            outcome = KINDS[check.kind](check.spec, check.timeout, env)
+            outcome = KINDS[check.kind](check.spec, check.timeout * scale, env)
         except LabError as exc:
             outcome = Outcome(False, "the check to run", redact(exc.message))
         except Exception as exc:  # a check must report, never crash the run

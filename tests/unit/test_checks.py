@@ -94,3 +94,15 @@ def test_retry_window_retries_until_it_passes() -> None:
 
     result = run_check(check(retry=5, command={"argv": ["probe"]}), CheckEnv({}, run=run))
     assert result.passed and result.attempts == 3
+
+
+def test_a_slow_machine_scales_the_attempt_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    timeouts: list[float] = []
+
+    def run(argv: list[str], **kw: Any) -> Result:
+        timeouts.append(kw["timeout"])
+        return Result(argv, 0, "", "")
+
+    monkeypatch.setenv("LAB_TIMEOUT_SCALE", "3")
+    assert run_check(check(command={"argv": ["probe"]}), CheckEnv({}, run=run)).passed
+    assert timeouts == [6]
