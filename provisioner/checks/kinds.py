@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from provisioner.checks import promapi
 from provisioner.checks.dashboard import dashboard
 from provisioner.checks.reach import run_in, short
 from provisioner.checks.types import CheckEnv, Outcome
@@ -106,13 +107,11 @@ def sql(spec: model.SqlCheck, timeout: float, env: CheckEnv) -> Outcome:
 
 def promql(spec: model.PromqlCheck, timeout: float, env: CheckEnv) -> Outcome:
     base = str(env.values["endpoints"].get(spec.endpoint, "")).rstrip("/")
-    url = f"{base}/api/v1/query?" + urllib.parse.urlencode({"query": render(spec.query, env.values)})
     want = f"{spec.query} in [{spec.min}, {spec.max}]"
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - loopback endpoint
-            result = json.loads(resp.read())["data"]["result"]
-    except (OSError, ValueError, KeyError) as exc:
-        return Outcome(False, want, f"no answer from Prometheus ({exc})")
+        result = promapi.results(base, render(spec.query, env.values), timeout)
+    except promapi.QueryError as exc:
+        return Outcome(False, want, str(exc))
     if not result:
         return Outcome(False, want, "no series")
     values = [float(r["value"][1]) for r in result]

@@ -16,7 +16,12 @@ class QueryError(Exception):
 
 def series_count(base: str, expr: str, timeout: float) -> int:
     """How many series `expr` returns now."""
-    return len(_data(_get(base, expr, timeout)).get("result") or [])
+    return len(results(base, expr, timeout))
+
+
+def results(base: str, expr: str, timeout: float) -> list[dict[str, Any]]:
+    """The series `expr` returns now, as Prometheus lists them (`metric`, `value`)."""
+    return list(_data(_get(base, expr, timeout)).get("result") or [])
 
 
 def _get(base: str, expr: str, timeout: float) -> dict[str, Any]:

@@ -130,3 +130,15 @@ def test_missing_file_bad_json_and_missing_panels_say_how_to_fix(prometheus: str
 def test_the_definition_rejects_unknown_keys() -> None:
     with pytest.raises(ValueError, match="extra"):
         Check.model_validate({"name": "d", "dashboard": {"path": "/d.json", "panel": ["x"]}})
+
+
+def test_the_promql_check_shares_the_query_and_reports_prometheus_reason(prometheus: str) -> None:
+    env = CheckEnv({"endpoints": {"prometheus": prometheus}})
+
+    def promql(query: str, **bounds: float) -> Any:
+        return run_check(Check.model_validate({"name": "q", "promql": {"query": query, **bounds}}), env)
+
+    assert promql("sum(http_requests_total)", min=1).passed
+    assert not promql("sum(http_requests_total)", min=2).passed
+    assert "no series" in promql("sum(http_requests_totl)").message
+    assert "parse error" in promql("sum(http_requests_total").message
