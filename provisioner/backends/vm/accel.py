@@ -1,4 +1,9 @@
-"""KVM or TCG: KVM only where a guest really boots under it, probed once per host boot."""
+"""KVM or TCG: KVM only where a guest really boots under it, decided once per host boot.
+
+The probe boots the VM image's own kernel under KVM without a root disk: it panics at once, and
+that line on its serial console is the proof. The verdict is kept (with its evidence: time,
+deadline, load, output) for the rest of the boot, so `lab doctor` and `lab up` never give two
+answers; before any image (and so any kernel) exists, doctor says nothing is decided yet."""
 
 from __future__ import annotations
 
@@ -8,64 +13,80 @@ import os
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.vm.images import image_cache
+from provisioner.core import deadlines
+
+PROOF = ("Kernel panic", "VFS: Unable to mount root")
+# On an idle machine the kernel panics within a second or two under KVM; a loaded one gets more.
+BASE_DEADLINE = 20.0
+
+
+def probe_argv(qemu: str, kernel: Path) -> list[str]:
+    base = [qemu, "-accel", "kvm", "-m", "256", "-display", "none", "-no-user-config", "-nodefaults", "-no-reboot"]
+    return [*base, "-serial", "stdio", "-kernel", str(kernel), "-append", "console=ttyS0 panic=-1"]
+
+
+def probe_deadline() -> float:
+    """BASE_DEADLINE, times the load per CPU above 1, times LAB_TIMEOUT_SCALE."""
+    load = os.getloadavg()[0] / (os.cpu_count() or 1)
+    return BASE_DEADLINE * max(1.0, load) * deadlines.scale()
+
+
+def forced() -> tuple[str, str] | None:
+    """LAB_VM_ACCEL=kvm|qemu, or no usable /dev/kvm: no probe needed."""
+    value = os.environ.get("LAB_VM_ACCEL")
+    if value in ("kvm", "qemu"):
+        return value, f"forced by LAB_VM_ACCEL={value}"
+    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
+        return "qemu", "no usable /dev/kvm: TCG (software emulation)"
+    return None
+
+
+def cached() -> tuple[str, str] | None:
+    """This boot's verdict, if a probe already ran."""
+    with contextlib.suppress(OSError, ValueError, KeyError):
+        record = json.loads(_cache().read_text())
+        if record.get("boot") == _boot_id():
+            return str(record["accel"]), str(record["detail"]) + " (decided earlier this boot)"
+    return None
+
+
+def probe_accel(run: Runner, kernel: Path) -> tuple[str, str]:
+    """('kvm'|'qemu', why): forced, else this boot's verdict, else boot `kernel` under KVM."""
+    decided = forced() or cached()
+    if decided:
+        return decided
+    qemu = shutil.which("qemu-system-x86_64")
+    if not qemu:
+        return "qemu", "no qemu-system-x86_64 to probe KVM with: TCG"
+    accel, detail, evidence = _probe(run, qemu, kernel, probe_deadline())
+    with contextlib.suppress(OSError):
+        _cache().parent.mkdir(parents=True, exist_ok=True)
+        _cache().write_text(json.dumps({"boot": _boot_id(), "accel": accel, "detail": detail, "evidence": evidence}))
+    return accel, detail
+
+
+def _probe(run: Runner, qemu: str, kernel: Path, deadline: float) -> tuple[str, str, dict[str, Any]]:
+    started, seen = time.monotonic(), list[str]()
+    result = run(probe_argv(qemu, kernel), check=False, timeout=deadline, on_line=seen.append)
+    took = time.monotonic() - started
+    tail = [s.strip() for s in seen if s.strip()][-3:]
+    evidence = {"seconds": round(took, 1), "deadline": round(deadline), "load": os.getloadavg()[0], "output": tail}
+    if any(p in line for line in seen for p in PROOF):
+        return "kvm", f"KVM works: the image's kernel booted under KVM in {took:.1f} s", evidence
+    how = f"not within {deadline:.0f} s" if result.timed_out else f"qemu exited (rc {result.returncode}) first"
+    last = tail[-1][:80] if tail else "nothing"
+    return "qemu", f"KVM present but a guest did not boot under it ({how}; last output: {last!r}): TCG", evidence
+
+
+def _cache() -> Path:
+    return image_cache() / "accel.json"
 
 
 def _boot_id() -> str:
     with contextlib.suppress(OSError):
         return Path("/proc/sys/kernel/random/boot_id").read_text().strip()
     return ""
-
-
-def probe_argv(qemu: str, kernel: Path | None) -> tuple[list[str], tuple[str, str], str]:
-    """The probe's argv, the output lines that prove a guest ran, and what that proves."""
-    base = [qemu, "-accel", "kvm", "-m", "256", "-display", "none", "-no-user-config", "-nodefaults", "-no-reboot"]
-    if kernel:
-        argv = [*base, "-serial", "stdio", "-kernel", str(kernel), "-append", "console=ttyS0 panic=-1"]
-        return argv, ("Kernel panic", "VFS: Unable to mount root"), "a kernel booted"
-    argv = [*base, "-serial", "none", "-debugcon", "stdio", "-global", "isa-debugcon.iobase=0x402"]
-    return argv, ("Booting from", "No bootable device"), "the firmware ran (kernel untested)"
-
-
-def probe_accel(run: Runner, kernel: Path | None = None, timeout: float = 20) -> tuple[str, str]:
-    """('kvm'|'qemu', why). KVM only if a guest really runs under it: on some hosts KVM_CREATE_VM
-    works but a guest hangs, so boot the image's kernel (it panics without a root disk: that
-    line is the proof) or, without a kernel, the firmware, each under a timeout."""
-    forced = os.environ.get("LAB_VM_ACCEL")
-    if forced in ("kvm", "qemu"):
-        return forced, f"forced by LAB_VM_ACCEL={forced}"
-    if not os.access("/dev/kvm", os.R_OK | os.W_OK):
-        return "qemu", "no usable /dev/kvm: TCG (software emulation)"
-    # Once per host boot: a kernel probe answers for any kernel; a firmware probe only until a
-    # kernel can be probed.
-    cache = image_cache() / "accel.json"
-    has_kernel = bool(kernel and kernel.is_file())
-    key = f"{_boot_id()}:{'kernel' if has_kernel else 'firmware'}"
-    with contextlib.suppress(OSError, ValueError):
-        cached = json.loads(cache.read_text())
-        if cached.get("key") in (key, f"{_boot_id()}:kernel"):
-            return str(cached["accel"]), str(cached["detail"]) + " (probed earlier this boot)"
-    qemu = shutil.which("qemu-system-x86_64")
-    if not qemu:
-        return "qemu", "no qemu-system-x86_64 to probe KVM with"
-    accel, detail = _probe(run, qemu, kernel if has_kernel else None, timeout)
-    with contextlib.suppress(OSError):
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps({"key": key, "accel": accel, "detail": detail}))
-    return accel, detail
-
-
-def _probe(run: Runner, qemu: str, kernel: Path | None, timeout: float) -> tuple[str, str]:
-    argv, proof, what = probe_argv(qemu, kernel)
-    started = time.monotonic()
-    seen: list[str] = []
-    result = run(argv, check=False, timeout=timeout, on_line=seen.append)
-    took = time.monotonic() - started
-    output = "\n".join(seen)
-    if any(p in output for p in proof):
-        return "kvm", f"KVM works: {what} under KVM in {took:.1f} s"
-    last = next((s.strip() for s in reversed(seen) if s.strip()), "nothing")
-    detail = f"KVM present but a guest did not boot under it in {took:.0f} s (rc {result.returncode}, "
-    return "qemu", detail + f"last output: {last[:80]!r}): TCG"
