@@ -30,9 +30,10 @@ def probe_argv(qemu: str, kernel: Path) -> list[str]:
 
 
 def probe_deadline() -> float:
-    """BASE_DEADLINE, times the load per CPU above 1, times LAB_TIMEOUT_SCALE."""
+    """BASE_DEADLINE, times the load per CPU (1 to 3: a guest that hangs costs this much of the
+    first `up`), times LAB_TIMEOUT_SCALE."""
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return BASE_DEADLINE * max(1.0, load) * deadlines.scale()
+    return BASE_DEADLINE * min(3.0, max(1.0, load)) * deadlines.scale()
 
 
 def forced() -> tuple[str, str] | None:
