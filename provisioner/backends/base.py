@@ -141,14 +141,12 @@ class TerraformBackend(Backend):
         ]
 
     def reset_steps(self) -> list[Step]:
+        """The shared up steps with `apply` as `replace`; not `prepare`: the secrets stay."""
         if not self.reset_types:
             return []
-        return [
-            Step("render", "rendering the Terraform working directory", self.render),
-            Step("init", "initialising Terraform", self.init),
-            Step("replace", "making the sandbox's containers and volumes again", self.replace),
-            Step("configure", "configuring the sandbox with Ansible", self.configure),
-        ]
+        replace = Step("replace", "making the sandbox's containers and volumes again", self.replace)
+        shared = TerraformBackend.up_steps(self)  # not a subclass's extras: images and ports stay too
+        return [replace if s.name == "apply" else s for s in shared if s.name != "prepare"]
 
     def down_steps(self) -> list[Step]:
         return [
