@@ -32,3 +32,11 @@ def test_a_failed_command_is_reported_with_the_last_lines_of_its_output() -> Non
     err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
     seen = "non-zero return code / building api / ERROR: read timed out"
     assert err.message == f"ansible: task 'Build' failed on vm: {seen}"
+
+
+def test_a_command_killed_by_sigkill_points_at_the_memory_limit() -> None:
+    res = {"msg": "non-zero return code", "rc": 137, "stderr": "INFO | Task run 'ingest' - Completed\n"}
+    event = {"event": "runner_on_failed", "event_data": {"task": "Run", "host": "workstation", "res": res}}
+    err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
+    killed = "killed by SIGKILL (out of memory? raise the component's memory_mb), non-zero return code"
+    assert err.message.startswith(f"ansible: task 'Run' failed on workstation: {killed} / INFO")

@@ -153,9 +153,17 @@ def _failure(playbook: Path, result: Any, failures: list[Event]) -> InfraError:
     res = data.get("res", {}) or {}
     # A failed command says only "non-zero return code": its output's last lines say why.
     tail = str(res.get("stderr") or res.get("stdout") or "").strip().splitlines()[-3:]
-    msg = " / ".join([str(res.get("msg") or "failed").strip(), *tail])
+    msg = " / ".join([_killed(res.get("rc")) + str(res.get("msg") or "failed").strip(), *tail])
     text = f"ansible: task {data.get('task', '?')!r} failed on {data.get('host', '?')}: {msg[:600]}"
     return InfraError(redact(text), "run `lab up` again with --keep --debug to inspect the sandbox")
+
+
+def _killed(rc: object) -> str:
+    """A command killed by SIGKILL ends without a word of its own: inside a container that is
+    almost always its memory limit, which the reader can raise."""
+    if rc in (137, -9):
+        return "killed by SIGKILL (out of memory? raise the component's memory_mb), "
+    return ""
 
 
 def _timed_out(playbook: Path, events: list[Event], seconds: float) -> DeadlineExceeded:
