@@ -94,3 +94,27 @@ def cohort_down(app: App, lab_id: str, jobs: int) -> None:
 
     removed = co.down(lab_id, None, jobs, app.reporter)
     click.echo(f"removed {len(removed)} sandboxes of {lab_id}")
+
+
+@cohort.command("serve")
+@click.argument("lab_id")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="address to listen on (others need a token)")
+@click.option("--port", default=8765, show_default=True, help="port (0: any free one)")
+@click.option("--interval", default="60s", show_default=True, help="time between two checks of every sandbox")
+@click.option("--token-file", type=click.Path(dir_okay=False), help="the token (16+ characters) instead of a new one")
+def cohort_serve(lab_id: str, bind: str, port: int, interval: str, token_file: str | None) -> None:
+    """A live page of the class: students x exercises, sandbox states, actions (Ctrl-C stops)."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.core.timeparse import parse_duration
+    from provisioner.dashboard.serve import Served, serve
+
+    def ready(served: Served) -> None:
+        click.echo(f"the class of {lab_id}: {served.url}", err=True)
+        click.echo(f"actions are logged to {served.log}; Ctrl-C stops", err=True)
+
+    def stopping(busy: dict[str, str]) -> None:
+        if busy:
+            running = ", ".join(f"{student}: {activity}" for student, activity in sorted(busy.items()))
+            click.echo(f"stopping: letting what runs finish ({running})", err=True)
+
+    serve(lab_id, bind, port, parse_duration(interval), Path(token_file) if token_file else None, ready, stopping)

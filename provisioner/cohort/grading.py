@@ -26,57 +26,70 @@ def grade(lab_id: str, out: Path, jobs: int = 2) -> list[dict[str, Any]]:
     ids = [ex.id for ex in lab.exercises]
 
     def one(student: str) -> dict[str, Any]:
-        row: dict[str, Any] = {"student": student}
         try:
-            results = {r.id: r.passed for r in check(lab_id, [], student)}
-            row.update(state="ready", passed=sum(results.values()), total=len(ids), exercises=results)
+            return grade_row(student, {r.id: r.passed for r in check(lab_id, [], student)}, len(ids))
         except LabError as exc:
-            row.update(state="unavailable", passed=0, total=len(ids), exercises={}, error=exc.message)
-        return row
+            return grade_row(student, {}, len(ids)) | {"state": "unavailable", "error": exc.message}
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         rows = list(pool.map(one, sorted(cohort.members(lab_id))))
     out.mkdir(parents=True, exist_ok=True)
-    (out / "grades.json").write_text(json.dumps({"lab": lab_id, "exercises": ids, "students": rows}, indent=2))
+    (out / "grades.json").write_text(grades_json(lab_id, ids, rows))
+    (out / "grades.csv").write_text(grades_csv(ids, rows))
+    return rows
+
+
+def grade_row(student: str, results: dict[str, bool], total: int) -> dict[str, Any]:
+    return {"student": student, "state": "ready", "passed": sum(results.values()), "total": total, "exercises": results}
+
+
+def grades_json(lab_id: str, ids: list[str], rows: list[dict[str, Any]]) -> str:
+    return json.dumps({"lab": lab_id, "exercises": ids, "students": rows}, indent=2)
+
+
+def grades_csv(ids: list[str], rows: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["student", "state", *ids, "passed", "total"])
     for r in rows:
         marks = ["pass" if r["exercises"].get(i) else "fail" for i in ids]
         writer.writerow([r["student"], r["state"], *marks, r["passed"], r["total"]])
-    (out / "grades.csv").write_text(buf.getvalue())
-    return rows
+    return buf.getvalue()
 
 
 def handouts(lab_id: str, out: Path) -> list[Path]:
     """One access sheet per student, Markdown and HTML, readable by the owner only."""
-    lab = catalog.load(lab_id)
-    loader = jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR))
-    md = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=False)  # noqa: S701 - Markdown
-    html = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True)
     written = []
     for row in cohort.status(lab_id):
-        secrets = cohort.secrets_of(lab_id, row["student"])
-        values = {
-            "endpoints": row["endpoints"],
-            "secrets": secrets,
-            "hosts": Store(InstanceRef(lab_id, row["instance"])).load().hosts,
-            "instance": row["instance"],
-            "lab_id": lab_id,
-        }
-        ready = row["state"] == "ready"
-        waiting = f"Not ready yet: your instructor runs `lab cohort up {lab_id}`."
-        access = render(lab.access, values) if ready else waiting
-        context = {
-            "lab": lab,
-            "student": row["student"],
-            "endpoints": row["endpoints"],
-            "secrets": secrets,
-            "access": access,
-            "state": row["state"],
-        }
-        for suffix, env in ((".md", md), (".html", html)):
+        for suffix in (".md", ".html"):
             path = out / f"{row['student']}{suffix}"
-            write_private(path, env.get_template(f"handout{suffix}.j2").render(**context))
+            write_private(path, handout(lab_id, row, suffix))
             written.append(path)
     return written
+
+
+def handout(lab_id: str, row: dict[str, Any], suffix: str) -> str:
+    """One student's access sheet (row: from cohort.status), as Markdown (.md) or HTML (.html)."""
+    lab = catalog.load(lab_id)
+    loader = jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR))
+    # Markdown is not HTML: escaping it would corrupt the passwords it shows
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=suffix == ".html")  # noqa: S701
+    secrets = cohort.secrets_of(lab_id, row["student"])
+    values = {
+        "endpoints": row["endpoints"],
+        "secrets": secrets,
+        "hosts": Store(InstanceRef(lab_id, row["instance"])).load().hosts,
+        "instance": row["instance"],
+        "lab_id": lab_id,
+    }
+    waiting = f"Not ready yet: your instructor runs `lab cohort up {lab_id}`."
+    access = render(lab.access, values) if row["state"] == "ready" else waiting
+    context = {
+        "lab": lab,
+        "student": row["student"],
+        "endpoints": row["endpoints"],
+        "secrets": secrets,
+        "access": access,
+        "state": row["state"],
+    }
+    return env.get_template(f"handout{suffix}.j2").render(**context)

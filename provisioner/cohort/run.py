@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner.cohort.roster import Student, parse
+from provisioner.core import paths
 from provisioner.core.errors import InfraError, LabError
 from provisioner.core.instance_state import InstanceState
 from provisioner.core.report import Reporter
@@ -130,7 +132,14 @@ def down(lab_id: str, students: list[str] | None, jobs: int, report_for: Callabl
     targets = sorted(students if students is not None else members(lab_id))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         list(pool.map(lambda sid: do_down(lab_id, sid, report_for(sid)), targets))
+    if not members(lab_id):  # the class is over: what its page logged goes with it
+        shutil.rmtree(folder(lab_id), ignore_errors=True)
     return targets
+
+
+def folder(lab_id: str) -> Path:
+    """The cohort's own files (the instructor page's action log), beside the instances."""
+    return paths.lab_home() / "cohorts" / lab_id
 
 
 def status(lab_id: str) -> list[dict[str, Any]]:

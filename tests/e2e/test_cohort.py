@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
 
+from tests.e2e.browser import cell_status, chromium, click_confirmed, screenshot, served, wait_for
 from tests.helpers import docker_leftovers, lab, resource, state_leftovers
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
@@ -69,8 +71,29 @@ def test_five_student_cohort_of_mod008_isolated_graded_handed_out_and_removed(la
     password = json.loads(lab("show", "mod-008", "--secrets", "-o", "json").stdout)
     ann = next(i for i in password["instances"] if i["instance"] == "ann")["secrets"]["postgres_password"]
     assert ann in sheet.read_text() and oct(sheet.stat().st_mode & 0o777) == "0o600"
+    _the_class_on_one_page(lab_home)
     lab("cohort", "down", "mod-008")
     assert docker_leftovers(*students, lab_id="mod-008") == [] and state_leftovers(lab_home) == []
+
+
+def _the_class_on_one_page(lab_home: Path) -> None:
+    """The instructor's page in Chromium: five rows; a solved exercise turns its cell to passed
+    without a reload; "re-run checks" for one student runs them and is logged."""
+    first = "model-daily-stats-view"
+    started = time.monotonic()
+    with served("mod-008", "--interval", "5s") as (url, _), chromium() as driver:
+        driver.get(url)
+        wait_for(driver, 30, "five rows", lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr[data-student]")) == 5)
+        wait_for(driver, 120, "ann's first check", lambda d: cell_status(d, "ann", first) == "failed")
+        driver.execute_script("window.notReloaded = true")
+        lab("solve", "mod-008", first, "--instance", "ann")
+        wait_for(driver, 120, "ann's cell passed", lambda d: cell_status(d, "ann", first) == "passed")
+        assert driver.execute_script("return window.notReloaded") is True
+        click_confirmed(driver, "ben", "check")
+        log = lab_home / "cohorts" / "mod-008" / "dashboard.log"
+        done = '"action": "check", "student": "ben", "from": "127.0.0.1", "outcome": "done"'
+        wait_for(driver, 120, "ben's checks logged", lambda d: log.exists() and done in log.read_text())
+        print(f"screenshot: {screenshot(driver, 'cohort-dashboard.png')}; {time.monotonic() - started:.0f} s")
 
 
 def test_students_dropped_from_the_roster_are_removed_only_with_prune(lab_home: Path, tmp_path: Path) -> None:
