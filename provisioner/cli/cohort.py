@@ -100,7 +100,12 @@ def cohort_down(app: App, lab_id: str, jobs: int) -> None:
 @click.argument("lab_id")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="address to listen on (others need a token)")
 @click.option("--port", default=8765, show_default=True, help="port (0: any free one)")
-@click.option("--interval", default="60s", show_default=True, help="time between two checks of every sandbox")
+@click.option(
+    "--interval",
+    default="60s",
+    show_default=True,
+    help="time between two checks of every sandbox (0s: only when asked from the page)",
+)
 @click.option("--token-file", type=click.Path(dir_okay=False), help="the token (16+ characters) instead of a new one")
 def cohort_serve(lab_id: str, bind: str, port: int, interval: str, token_file: str | None) -> None:
     """A live page of the class: students x exercises, sandbox states, actions (Ctrl-C stops)."""

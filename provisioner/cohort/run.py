@@ -155,6 +155,7 @@ def status(lab_id: str) -> list[dict[str, Any]]:
                 "exercises_passed": sum(1 for p in progress.values() if p.passed),
                 "exercises": {name: p.model_dump() for name, p in progress.items()},
                 "last_check": max((p.checked_at for p in progress.values()), default=None),
+                "created": state.created,
                 "age_seconds": round(time.time() - state.created) if state.created else None,
                 "expires": state.expires,
             }

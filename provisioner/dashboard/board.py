@@ -51,8 +51,11 @@ class Board:
         return list(self.snapshot["students"])
 
     def refresh(self) -> None:
+        """A new version only when something changed: each one goes to every open page."""
         rows = [self._row(r) for r in cohort.status(self.lab.id)]
         with self._lock:
+            if self.snapshot and rows == self.snapshot["students"]:
+                return
             self.version += 1
             self.snapshot = {
                 "lab": self.lab.id,
@@ -65,13 +68,13 @@ class Board:
             }
 
     def _row(self, status: dict[str, Any]) -> dict[str, Any]:
-        expires = status["expires"]
+        # times are absolute (seconds since the epoch): the page counts ages and expiries down
         return {
             "student": status["student"],
             "state": status["state"],
             "activity": self.busy.get(status["student"]),
-            "age_seconds": status["age_seconds"],
-            "expires_in_seconds": round(expires - time.time()) if expires else None,
+            "created": status["created"],
+            "expires": status["expires"],
             "last_check": status["last_check"],
             "passed": status["exercises_passed"],
             "cells": cells([e.id for e in self.lab.exercises], status["exercises"]),

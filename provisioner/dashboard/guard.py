@@ -58,7 +58,7 @@ class Guard:
                 401,
                 headers={"www-authenticate": "Bearer"},
             )
-        if self.token and "token" in request.query_params:
+        if self.token and "token" in request.query_params and request.url.path == "/":
             return self._to_cookie(request)
         if request.method not in SAFE and not same(request.headers.get("x-csrf-token"), self.csrf):
             return PlainTextResponse("403: missing or wrong CSRF token: reload the page", 403)
@@ -71,7 +71,8 @@ class Guard:
         return same(given, self.token)
 
     def _to_cookie(self, request: Request) -> Response:
-        """The token of the printed address becomes a cookie, and leaves the address bar."""
+        """The token of the printed address becomes a cookie (the page's own requests carry it),
+        and leaves the address bar."""
         rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
         response = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), 303)
         response.set_cookie(COOKIE, self.token or "", httponly=True, samesite="strict")

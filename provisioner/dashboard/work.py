@@ -24,6 +24,7 @@ from provisioner.lifecycle.up import up
 ACTIONS = ("check", "reset", "up")
 
 
+WATCH_SECONDS = 2.0
 # An instructor's action waits this long for a check of the same sandbox to end.
 PATIENCE_SECONDS = 300.0
 
@@ -37,7 +38,15 @@ class Worker:
         self.actions = ThreadPoolExecutor(max_workers=4, thread_name_prefix="lab-board-action")
 
     def start(self) -> None:
-        threading.Thread(target=self._every_interval, name="lab-board-rounds", daemon=True).start()
+        threading.Thread(target=self._watch, name="lab-board-watch", daemon=True).start()
+        if self.board.interval > 0:  # 0: checks only when the instructor asks for them
+            threading.Thread(target=self._every_interval, name="lab-board-rounds", daemon=True).start()
+
+    def _watch(self) -> None:
+        """What changes without the page (a student's own `lab check`, a `lab cohort up` in
+        another shell) shows within seconds: state files are small and few."""
+        while not self.board.stopping.wait(WATCH_SECONDS):
+            self.board.refresh()
 
     def stop(self) -> None:
         """What waits is dropped; what runs finishes (an up stops at its next step and cleans up)."""

@@ -22,7 +22,7 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 REPO = Path(__file__).resolve().parents[2]
-# Screenshots and other evidence a run leaves for people to look at (CI keeps the folder).
+# Screenshots and other evidence a run leaves for people to look at (.gitignore keeps it out).
 ARTIFACTS = Path(os.environ.get("LAB_TEST_ARTIFACTS") or REPO / ".artifacts")
 
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -89,11 +92,30 @@ def _the_class_on_one_page(lab_home: Path) -> None:
         lab("solve", "mod-008", first, "--instance", "ann")
         wait_for(driver, 120, "ann's cell passed", lambda d: cell_status(d, "ann", first) == "passed")
         assert driver.execute_script("return window.notReloaded") is True
+        hint = driver.execute_script(
+            "return document.querySelector('tr[data-student=\"ben\"] td[data-exercise] span').title"
+        )
+        assert "hint: " in hint and "failing: " in hint, hint
         click_confirmed(driver, "ben", "check")
         log = lab_home / "cohorts" / "mod-008" / "dashboard.log"
         done = '"action": "check", "student": "ben", "from": "127.0.0.1", "outcome": "done"'
         wait_for(driver, 120, "ben's checks logged", lambda d: log.exists() and done in log.read_text())
         print(f"screenshot: {screenshot(driver, 'cohort-dashboard.png')}; {time.monotonic() - started:.0f} s")
+    _off_loopback_only_with_the_token()
+
+
+def _off_loopback_only_with_the_token() -> None:
+    with served("mod-008", "--bind", "0.0.0.0", "--interval", "0s") as (url, _):  # noqa: S104 - what is tested
+        port, token = re.search(r":(\d+)/\?token=(\S+)$", url).groups()  # type: ignore[union-attr]
+        base = f"http://127.0.0.1:{port}"
+        for route in ("/", "/api/cohort", "/api/events", "/api/grades.csv", "/api/students/ann/handout.html"):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(base + route, timeout=10)  # noqa: S310 - http, built here
+            assert refused.value.code == 401, route
+        bearer = {"authorization": f"Bearer {token}"}
+        request = urllib.request.Request(f"{base}/api/cohort", headers=bearer)  # noqa: S310 - http, built here
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310 - http, built here
+            assert len(json.loads(answer.read())["students"]) == 5
 
 
 def test_students_dropped_from_the_roster_are_removed_only_with_prune(lab_home: Path, tmp_path: Path) -> None:

@@ -76,6 +76,7 @@ def test_the_printed_address_turns_its_token_into_a_cookie(worker: Worker) -> No
     assert first.status_code == 303 and first.headers["location"] == "/" and COOKIE in first.cookies
     assert client.get("/api/cohort").status_code == 200  # the cookie, from now on
     assert _client(worker, TOKEN).get("/api/cohort", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 200
+    assert _client(worker, TOKEN).get(f"/api/cohort?token={TOKEN}", follow_redirects=False).status_code == 200
 
 
 def test_a_write_needs_the_csrf_token_and_is_logged(worker: Worker, lab_home: Path) -> None:
@@ -117,3 +118,13 @@ def test_the_page_loads_nothing_from_elsewhere(worker: Worker) -> None:
     page = _client(worker, None).get("/")
     assert "default-src 'self'" in page.headers["content-security-policy"]
     assert 'content="' + CSRF + '"' in page.text and "http" not in page.text.split("<body>")[0]
+
+
+def test_a_new_version_goes_out_only_when_a_student_changed(worker: Worker) -> None:
+    board = worker.board
+    version = board.version
+    board.refresh()
+    assert board.version == version
+    _student("bob", status="ready")
+    board.refresh()
+    assert board.version == version + 1 and board.snapshot["students"][1]["state"] == "ready"

@@ -23,15 +23,17 @@ function duration(seconds) {
   return seconds < 0 ? `expired ${text} ago` : text;
 }
 
+const now = () => Date.now() / 1000;
+
 function since(epoch) {
-  return epoch ? `${duration(Date.now() / 1000 - epoch)} ago` : "never";
+  return epoch ? `${duration(Math.max(0, now() - epoch))} ago` : "never";
 }
 
 const COLUMNS = [
   ["student", "student", (r) => r.student],
   ["state", "sandbox", (r) => r.state],
-  ["age", "age", (r) => r.age_seconds ?? -1],
-  ["expires", "expires in", (r) => r.expires_in_seconds ?? Infinity],
+  ["age", "age", (r) => r.created ? now() - r.created : -1],
+  ["expires", "expires in", (r) => r.expires ? r.expires - now() : Infinity],
   ["last_check", "last check", (r) => r.last_check ?? 0],
   ["passed", "passed", (r) => r.passed],
 ];
@@ -107,8 +109,8 @@ function renderRow(row, exercises) {
   const tr = el("tr", { "data-student": row.student, "data-state": row.state });
   tr.append(el("td", {}, row.student));
   tr.append(el("td", { class: `state-${row.state}` }, row.state));
-  tr.append(el("td", {}, duration(row.age_seconds)));
-  tr.append(el("td", {}, duration(row.expires_in_seconds)));
+  tr.append(el("td", {}, row.created ? duration(now() - row.created) : "–"));
+  tr.append(el("td", {}, row.expires ? duration(row.expires - now()) : "–"));
   tr.append(el("td", { title: row.last_check ? new Date(row.last_check * 1000).toLocaleString() : "" }, since(row.last_check)));
   tr.append(el("td", {}, `${row.passed}/${exercises.length}`));
   for (const ex of exercises) tr.append(exerciseCell(ex, row.cells[ex.id]));
@@ -138,7 +140,8 @@ function render() {
   document.getElementById("rows").replaceChildren(...rows.map((r) => rowNode(r, snap.exercises)));
   const ready = snap.students.filter((r) => r.state === "ready").length;
   document.getElementById("summary").textContent =
-    `${snap.students.length} students, ${ready} sandboxes ready; checks every ${snap.interval_seconds}s`;
+    `${snap.students.length} students, ${ready} sandboxes ready; ` +
+    (snap.interval_seconds > 0 ? `checks every ${duration(snap.interval_seconds)}` : "checks when asked");
 }
 
 async function act(student, action) {
@@ -159,6 +162,9 @@ function connect() {
   });
   source.onerror = () => { live.textContent = "reconnecting…"; };
 }
+
+// Ages, expiries and "last check ... ago" move on without the server: redraw them now and then.
+setInterval(() => { rowCache.clear(); render(); }, 30000);
 
 document.getElementById("filter").addEventListener("change", (event) => {
   view.filter = event.target.value;
