@@ -7,6 +7,7 @@ import threading
 import time
 from typing import Any
 
+from provisioner import backends
 from provisioner.cohort import run as cohort
 from provisioner.definitions import catalog
 from provisioner.definitions.model import Lab
@@ -17,6 +18,9 @@ class Board:
 
     def __init__(self, lab_id: str, interval: float) -> None:
         self.lab: Lab = catalog.load(lab_id)
+        self.actions = (
+            ["check", "reset", "up"] if backends.get(self.lab.sandbox.backend).reset_steps() else ["check", "up"]
+        )
         self.interval = interval
         self.version = 0
         self.busy: dict[str, str] = {}  # student -> what runs for them now (one thing at a time)
@@ -63,6 +67,7 @@ class Board:
                 "version": self.version,
                 "generated_at": time.time(),
                 "interval_seconds": self.interval,
+                "actions": self.actions,  # what this lab's backend can do (not every one resets)
                 "exercises": [{"id": e.id, "title": e.title, "hint": e.hint} for e in self.lab.exercises],
                 "students": rows,
             }

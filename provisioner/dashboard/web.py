@@ -22,7 +22,7 @@ from provisioner.cohort import run as cohort
 from provisioner.core import paths
 from provisioner.dashboard.board import Board
 from provisioner.dashboard.guard import Guard
-from provisioner.dashboard.work import ACTIONS, Worker
+from provisioner.dashboard.work import Worker
 
 KEEPALIVE_SECONDS = 15.0
 LOCAL_NAMES = ["127.0.0.1", "localhost", "::1", "[::1]"]
@@ -45,7 +45,7 @@ def make_app(worker: Worker, token: str | None, csrf: str) -> Starlette:
 
     async def act(request: Request) -> Response:
         student, action = request.path_params["student"], request.path_params["action"]
-        if action not in ACTIONS or student not in {r["student"] for r in board.students()}:
+        if action not in board.actions or student not in {r["student"] for r in board.students()}:
             return JSONResponse({"error": f"no action {action!r} for {student!r}"}, 404)
         who = request.client.host if request.client else "?"
         if not worker.submit(student, action, who):

@@ -21,9 +21,6 @@ from provisioner.lifecycle.reset import reset
 from provisioner.lifecycle.steps import Options
 from provisioner.lifecycle.up import up
 
-ACTIONS = ("check", "reset", "up")
-
-
 WATCH_SECONDS = 2.0
 # An instructor's action waits this long for a check of the same sandbox to end.
 PATIENCE_SECONDS = 300.0

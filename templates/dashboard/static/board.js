@@ -89,10 +89,10 @@ function exerciseCell(ex, cell) {
   return el("td", { "data-exercise": ex.id, "data-status": status }, el("span", { class: `cell ${status}`, title }, mark));
 }
 
-function actionsCell(row) {
+function actionsCell(row, offered) {
   const td = el("td", { class: "actions" });
   if (row.activity) td.append(el("span", { class: "busy" }, `${row.activity} running…`));
-  const wanted = row.state === "ready" ? ["check", "reset"] : ["up"];
+  const wanted = (row.state === "ready" ? ["check", "reset"] : ["up"]).filter((a) => offered.includes(a));
   for (const action of wanted) {
     const button = el("button", { type: "button", "data-action": action }, ACTIONS[action].label);
     // a running check is waited for; a reset or an up is not
@@ -114,7 +114,7 @@ function renderRow(row, exercises) {
   tr.append(el("td", { title: row.last_check ? new Date(row.last_check * 1000).toLocaleString() : "" }, since(row.last_check)));
   tr.append(el("td", {}, `${row.passed}/${exercises.length}`));
   for (const ex of exercises) tr.append(exerciseCell(ex, row.cells[ex.id]));
-  tr.append(actionsCell(row));
+  tr.append(actionsCell(row, view.snapshot.actions));
   return tr;
 }
 
