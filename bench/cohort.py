@@ -59,6 +59,13 @@ def lab(*args: str) -> None:
         raise SystemExit(f"bench: `lab {' '.join(args)}` exited {result.returncode}:\n{tail}")
 
 
+def write_roster(home: Path, ids: list[str]) -> Path:
+    roster = home / "roster.csv"
+    roster.parent.mkdir(parents=True, exist_ok=True)
+    roster.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    return roster
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lab", default="mod-008")
@@ -66,9 +73,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=4)
     args = parser.parse_args()
     ids = [f"s{i:02d}" for i in range(1, args.students + 1)]
-    roster = Path(os.environ["LAB_HOME"]) / "roster.csv"
-    roster.parent.mkdir(parents=True, exist_ok=True)
-    roster.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    roster = write_roster(Path(os.environ["LAB_HOME"]), ids)
     lab("images", "build", args.lab)
     base = used_mb()
 

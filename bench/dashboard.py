@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.cohort import lab
+from bench.cohort import lab, write_roster
 from bench.teardown import torn_down
 from provisioner.core import paths
 from tests.e2e.browser import chromium, served
@@ -110,9 +110,7 @@ def main() -> None:
     args = parser.parse_args()
     home = Path(os.environ["LAB_HOME"])
     ids = [f"s{i:02d}" for i in range(1, args.students + 1)]
-    roster = home / "roster.csv"
-    roster.parent.mkdir(parents=True, exist_ok=True)
-    roster.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    roster = write_roster(home, ids)
     lab("cohort", "up", args.lab, "--roster", str(roster), "-j", "4")
     with served(args.lab, "--interval", "0s") as (url, _):
         html = urllib.request.urlopen(url, timeout=30).read().decode()  # noqa: S310 - our own loopback page
