@@ -111,7 +111,9 @@ def _reset(lab_id: str, student: str, stopping: threading.Event) -> None:
 def _up(lab_id: str, student: str, stopping: threading.Event) -> None:
     """Up again with what the student was given at the first up (their roster parameters)."""
     state = Store(InstanceRef(lab_id, student)).load()
-    options = Options(student=student, ttl_seconds=_ttl_left(state.expires), extra={"params": state.student_params})
+    ttl = _ttl_left(state.expires)
+    # stopping the page stops an up at its next step, which then cleans up after itself
+    options = Options(student=student, ttl_seconds=ttl, cancel=stopping, extra={"params": state.student_params})
     up(lab_id, student, options, Silent())
 
 
