@@ -17,6 +17,7 @@ from provisioner.core.errors import LabError
 from provisioner.core.state import InstanceRef, Store, write_private
 from provisioner.core.templating import render
 from provisioner.definitions import catalog
+from provisioner.definitions.model import Lab
 from provisioner.exercises.run import check
 
 
@@ -59,18 +60,19 @@ def grades_csv(ids: list[str], rows: list[dict[str, Any]]) -> str:
 
 def handouts(lab_id: str, out: Path) -> list[Path]:
     """One access sheet per student, Markdown and HTML, readable by the owner only."""
+    lab = catalog.load(lab_id)
     written = []
     for row in cohort.status(lab_id):
         for suffix in (".md", ".html"):
             path = out / f"{row['student']}{suffix}"
-            write_private(path, handout(lab_id, row, suffix))
+            write_private(path, handout(lab, row, suffix))
             written.append(path)
     return written
 
 
-def handout(lab_id: str, row: dict[str, Any], suffix: str) -> str:
+def handout(lab: Lab, row: dict[str, Any], suffix: str) -> str:
     """One student's access sheet (row: from cohort.status), as Markdown (.md) or HTML (.html)."""
-    lab = catalog.load(lab_id)
+    lab_id = lab.id
     loader = jinja2.FileSystemLoader(str(paths.TEMPLATES_DIR))
     # Markdown is not HTML: escaping it would corrupt the passwords it shows
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=suffix == ".html")  # noqa: S701

@@ -57,7 +57,7 @@ def make_app(worker: Worker, token: str | None, csrf: str) -> Starlette:
         row = next((r for r in cohort.status(board.lab.id) if r["student"] == student), None)
         if row is None or suffix not in (".md", ".html"):
             return JSONResponse({"error": f"no hand-out {student}{suffix}"}, 404)
-        text = grading.handout(board.lab.id, row, suffix)
+        text = grading.handout(board.lab, row, suffix)
         return _download(text, f"{student}{suffix}", "text/markdown" if suffix == ".md" else "text/html")
 
     async def grades(request: Request) -> Response:
