@@ -16,17 +16,36 @@ from provisioner.definitions import model
 
 
 def dashboard(spec: model.DashboardCheck, timeout: float, env: CheckEnv) -> Outcome:
-    path = render(spec.path, env.values)
+    where = _where(spec, env)
     base = str(env.values["endpoints"].get(spec.endpoint, "")).rstrip("/")
-    want = f"a Grafana dashboard model at {path} whose every panel's query returns series"
+    want = f"a Grafana dashboard model in {where} whose every panel's query returns series"
     try:
-        board = load(_read(env, spec.host, path, timeout), path)
+        text = _configmap(env, spec.configmap, timeout) if spec.configmap else _read(env, spec.host, where, timeout)
+        board = load(text, where)
         found = panels(board, spec.panels, spec.min_panels)
         for panel in found:
             _run_queries(base, panel, variables(board), timeout)
     except DashboardError as exc:
         return Outcome(False, want, str(exc))
     return Outcome(True, want, f"{len(found)} panels, every query returns series")
+
+
+def _where(spec: model.DashboardCheck, env: CheckEnv) -> str:
+    if spec.configmap:
+        ref = spec.configmap
+        return f"ConfigMap {ref.namespace}/{ref.name}, key {ref.key}"
+    return render(spec.path or "", env.values)
+
+
+def _configmap(env: CheckEnv, ref: model.ConfigMapKey, timeout: float) -> str:
+    # jsonpath reads a dot as a path separator: a key such as model-api.json needs it escaped
+    key = ref.key.replace(".", "\\.")
+    argv = ["kubectl", "-n", ref.namespace, "get", "configmap", ref.name, "-o", f"jsonpath={{.data.{key}}}"]
+    code, out = run_in(env, None, argv, timeout)
+    if code != 0 or not out.strip():
+        seen = short(out, 80) if code else "no such key"
+        raise DashboardError(f"no key {ref.key} in ConfigMap {ref.namespace}/{ref.name} ({seen})")
+    return out
 
 
 def _read(env: CheckEnv, host: str | None, path: str, timeout: float) -> str:

@@ -68,14 +68,29 @@ class K8sCheck(Strict):
     namespace: str = "default"
 
 
+class ConfigMapKey(Strict):
+    """One key of a Kubernetes ConfigMap, read with kubectl on this machine (the lab's cluster)."""
+
+    namespace: Name
+    name: Name
+    key: str = Field(pattern=r"^[-._a-zA-Z0-9]+$")
+
+
 class DashboardCheck(Strict):
     """A Grafana dashboard JSON model: well formed, and every panel's query returns series."""
 
-    path: str = Field(description="the model's file, in `host` or on this machine")
+    path: str | None = Field(None, description="the model's file, in `host` or on this machine")
+    configmap: ConfigMapKey | None = Field(None, description="or the ConfigMap key that holds it")
     host: Name | None = None
     endpoint: Name = Field("prometheus", description="the port of the Prometheus that runs every panel's query")
     panels: list[str] = Field([], description="each names a panel: found in its title, case ignored")
     min_panels: int = Field(1, ge=1, description="at least this many panels with queries")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> DashboardCheck:
+        if (self.path is None) == (self.configmap is None):
+            raise ValueError("needs exactly one of: path, configmap")
+        return self
 
 
 CHECK_KINDS = ("command", "http", "tcp", "file", "sql", "promql", "service", "k8s", "dashboard")

@@ -142,3 +142,45 @@ def test_the_promql_check_shares_the_query_and_reports_prometheus_reason(prometh
     assert not promql("sum(http_requests_total)", min=2).passed
     assert "no series" in promql("sum(http_requests_totl)").message
     assert "parse error" in promql("sum(http_requests_total").message
+
+
+def from_configmap(board: Any, prometheus: str, out: str | None = None) -> tuple[bool, str, list[list[str]]]:
+    calls: list[list[str]] = []
+
+    def fake_run(argv: list[str], **_kw: Any) -> Result:
+        calls.append(argv)
+        return Result(argv, 0, json.dumps(board) if out is None else out, "")
+
+    env = CheckEnv({"endpoints": {"prometheus": prometheus}}, lambda h, a: a, fake_run)
+    source = {"configmap": {"namespace": "monitoring", "name": "model-api-dashboard", "key": "model-api.json"}}
+    check = Check.model_validate({"name": "d", "timeout": 2, "dashboard": source})
+    result = run_check(check, env)
+    return result.passed, result.seen, calls
+
+
+def test_a_dashboard_shipped_as_a_configmap_is_read_with_kubectl(prometheus: str) -> None:
+    passed, seen, calls = from_configmap(BOARD, prometheus)
+    assert passed, seen
+    assert calls == [
+        [
+            "kubectl",
+            "-n",
+            "monitoring",
+            "get",
+            "configmap",
+            "model-api-dashboard",
+            "-o",
+            r"jsonpath={.data.model-api\.json}",
+        ]
+    ]
+
+
+def test_a_configmap_without_the_key_says_which_key_is_missing(prometheus: str) -> None:
+    passed, seen, _ = from_configmap(BOARD, prometheus, out="")
+    assert not passed and seen == "no key model-api.json in ConfigMap monitoring/model-api-dashboard (no such key)"
+
+
+@pytest.mark.parametrize("source", [{}, {"path": "/d.json", "configmap": {"namespace": "a", "name": "b", "key": "c"}}])
+def test_a_dashboard_check_reads_exactly_one_source(source: dict[str, Any]) -> None:
+    with pytest.raises(ValueError, match="exactly one of: path, configmap"):
+        Check.model_validate({"name": "d", "dashboard": source})
