@@ -37,7 +37,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.early]
 # An SSH ControlPersist master lives 60 s after its last use; QEMU and veths go within seconds.
 SETTLE_SECONDS = 90
 INSTANCE = "hostcheck"  # not `default`: other tests may run the same labs' default instances
-LABS = {"local": "testlab", "docker": "mod-008", "vm": "mod-002"}
+# The VM one is tests/labs/vmlab: the vm backend's whole path (image, libvirt, port forward, SSH,
+# Ansible) without minutes of a catalog lab's configuration in a software-emulated guest.
+LABS = {"local": "testlab", "docker": "mod-008", "vm": "vmlab"}
 OWN_CHAINS = re.compile(r"^(DOCKER|LIBVIRT_)")  # Docker's chains, and libvirt's (made at libvirtd's start)
 WATCHED_DAEMONS = {"dockerd", "containerd", "libvirtd", "virtlogd", "virtlockd", "dnsmasq", "virtqemud", "virtnetworkd"}
 SYSCTLS = [

@@ -30,13 +30,14 @@ def ssh(url: str, key: str, command: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
 
 
-def test_mod002_vm_answers_ssh_with_its_key_and_down_leaves_nothing(lab_home: Path) -> None:
-    lab("up", "mod-002")
-    row = next(r for r in status() if r["lab"] == "mod-002" and r["instance"] == "default")
+def test_vm_answers_ssh_with_its_key_is_configured_and_down_leaves_nothing(lab_home: Path) -> None:
+    """tests/labs/vmlab: the catalog's VM labs go through the same steps in the catalog smoke."""
+    lab("up", "vmlab")
+    row = next(r for r in status() if r["lab"] == "vmlab" and r["instance"] == "default")
     assert row["state"] == "ready" and row["backend"] == "vm"
     url = row["endpoints"]["ssh"]
     assert url.startswith("ssh://learner@127.0.0.1:"), url  # loopback only, never a bridge address
-    state = json.loads((lab_home / "instances" / "mod-002" / "default" / "state.json").read_text())
+    state = json.loads((lab_home / "instances" / "vmlab" / "default" / "state.json").read_text())
     key = state["hosts"]["vm"]["ssh_key_file"]
     assert Path(key).stat().st_mode & 0o777 == 0o600 and Path(key).is_relative_to(lab_home)
     assert state["accel"] in ("kvm", "qemu")
@@ -46,32 +47,28 @@ def test_mod002_vm_answers_ssh_with_its_key_and_down_leaves_nothing(lab_home: Pa
     assert ssh(url, key, "id -un").stdout.strip() == "learner"
     # The recorded command is the same login; `lab shell -- CMD` runs one command.
     assert "127.0.0.1" in state["ssh_command"]["vm"]
-    shell = lab("shell", "mod-002", "--", "cat", "/etc/hostname")
+    shell = lab("shell", "vmlab", "--", "cat", "/etc/hostname")
     assert shell.stdout.strip() == "vm"
+    # Configured by its playbook over SSH, and `verify` reads that through the same login.
+    assert ssh(url, key, "cat /etc/lab-vmlab").stdout == "configured by Ansible\n"
+    lab("verify", "vmlab")
     # Another instance's key is not this one's: a fresh key file per instance, 0600.
     assert Path(key).with_suffix(".pub").read_text().startswith("ssh-ed25519 ")
 
-    slug = resource("mod-002", "default")
+    slug = resource("vmlab", "default")
     assert any(x.startswith(f"domain {slug}-vm") for x in libvirt_leftovers(slug))
-    lab("down", "mod-002")
+    lab("down", "vmlab")
     assert libvirt_leftovers(slug) == []
     assert state_leftovers(lab_home) == []
 
 
-def test_down_sweeps_a_vm_terraform_forgot(lab_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_down_sweeps_a_vm_terraform_forgot(lab_home: Path) -> None:
     """After a crash that lost Terraform's state, `down` still removes the domain, pool and disks
     by their names and the instance recorded in the domain's metadata, and nothing else."""
-    labs = tmp_path / "labs"
-    (labs / "vmbare").mkdir(parents=True)
-    definition = (Path(__file__).parent.parent.parent / "labs" / "mod-002" / "lab.yaml").read_text()
-    head, _, _ = definition.partition("\nchecks:")
-    head = head.replace("id: mod-002", "id: vmbare").replace("playbooks: [mod-002.yml]", "playbooks: []")
-    (labs / "vmbare" / "lab.yaml").write_text(head + "\naccess: ssh\n")
-    monkeypatch.setenv("LAB_PATH", str(labs))
-    lab("up", "vmbare", "-i", "crash")
-    slug = resource("vmbare", "crash")
+    lab("up", "vmcycle", "-i", "crash")
+    slug = resource("vmcycle", "crash")
     assert libvirt_leftovers(slug) != []
-    (lab_home / "instances" / "vmbare" / "crash" / "terraform" / "terraform.tfstate").unlink()
-    lab("down", "vmbare", "-i", "crash")
+    (lab_home / "instances" / "vmcycle" / "crash" / "terraform" / "terraform.tfstate").unlink()
+    lab("down", "vmcycle", "-i", "crash")
     assert libvirt_leftovers(slug) == []
     assert state_leftovers(lab_home) == []
