@@ -54,7 +54,9 @@ def skip_reason(lab_id: str) -> str | None:
     return None
 
 
-def smoke_lab(lab_id: str, cancel: threading.Event, keep_on_failure: bool, report: Reporter) -> LabRun:
+def smoke_lab(
+    lab_id: str, cancel: threading.Event, keep_on_failure: bool, report: Reporter, up_only: bool = False
+) -> LabRun:
     run = LabRun(lab_id)
     started = time.monotonic()
     reason = skip_reason(lab_id)
@@ -63,7 +65,7 @@ def smoke_lab(lab_id: str, cancel: threading.Event, keep_on_failure: bool, repor
         run.add(Case("up", "up", False, reason, skipped=True))
         return run
     try:
-        _exercise(run, lab_id, cancel, keep_on_failure, report)
+        _exercise(run, lab_id, cancel, keep_on_failure, report, up_only)
     finally:
         if not (keep_on_failure and run.status == "failed"):
             _down(run, lab_id, report)
@@ -71,8 +73,11 @@ def smoke_lab(lab_id: str, cancel: threading.Event, keep_on_failure: bool, repor
     return run
 
 
-def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, report: Reporter) -> None:
+def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, report: Reporter, up_only: bool) -> None:
     if not _phase(run, "up", "up", lambda: up(lab_id, INSTANCE, Options(keep=keep, cancel=cancel), report)):
+        return
+    if up_only:
+        _not_proven(run, lab_id)
         return
     before = check(lab_id, [], INSTANCE, report)
     for ex in before:
@@ -92,6 +97,14 @@ def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, rep
             for case in from_checks("exercise", after.checks):
                 case.name = f"{ex.id} passes after solve: {case.name}"
                 run.add(case)
+
+
+def _not_proven(run: LabRun, lab_id: str) -> None:
+    """Up-only: the readiness checks ran in `up`; each exercise is listed as skipped, never passed."""
+    why = "exercise not proven: this lab ran up and down only (--up-only)"
+    run.reason = "up and down only: exercises not proven"
+    for ex in catalog.load(lab_id).exercises:
+        run.add(Case(f"{ex.id} not proven", "exercise", False, why, skipped=True))
 
 
 def _solver(lab_id: str, exercise: str, report: Reporter) -> Callable[[], object]:
@@ -114,11 +127,18 @@ def _down(run: LabRun, lab_id: str, report: Reporter) -> None:
     _phase(run, "down", "down", lambda: down(lab_id, INSTANCE, report))
 
 
-def smoke(lab_ids: list[str], jobs: int, keep_on_failure: bool, report_for: Callable[[str], Reporter]) -> list[LabRun]:
-    """Run labs with bounded parallelism; Ctrl-C stops new steps and lets every lab tear down."""
+def smoke(
+    lab_ids: list[str],
+    jobs: int,
+    keep_on_failure: bool,
+    report_for: Callable[[str], Reporter],
+    up_only: frozenset[str] = frozenset(),
+) -> list[LabRun]:
+    """Run labs with bounded parallelism; Ctrl-C stops new steps and lets every lab tear down.
+    Labs in `up_only` go up (readiness checks included) and down, their exercises not proven."""
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(smoke_lab, i, cancel, keep_on_failure, report_for(i)) for i in lab_ids]
+        futures = [pool.submit(smoke_lab, i, cancel, keep_on_failure, report_for(i), i in up_only) for i in lab_ids]
         try:
             return [f.result() for f in futures]
         except KeyboardInterrupt:

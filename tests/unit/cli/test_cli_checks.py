@@ -106,3 +106,29 @@ def test_cohort_up_passes_prune_to_the_core_and_fails_with_exit_3(
         "error: 1 of 1 students failed: ann\n"
         f"  fix: run `lab cohort up mod-008 --roster {roster}` again: only missing or failed students are retried\n"
     )
+
+
+def test_up_only_lists_every_exercise_as_skipped_never_passed(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from provisioner.core.report import Silent
+    from provisioner.definitions import catalog
+    from provisioner.lifecycle import smoke
+
+    calls: list[str] = []
+    monkeypatch.setattr(smoke, "skip_reason", lambda _lab: None)
+    monkeypatch.setattr(smoke, "up", lambda *_a: calls.append("up"))
+    monkeypatch.setattr(smoke, "down", lambda *_a: calls.append("down"))
+    monkeypatch.setattr(smoke, "check", lambda *_a, **_k: calls.append("check"))
+    monkeypatch.setattr(smoke, "solve", lambda *_a: calls.append("solve"))
+    run = smoke.smoke_lab("mod-008", threading.Event(), False, Silent(), up_only=True)
+    assert calls == ["up", "down"]
+    assert run.status == "passed" and run.reason == "up and down only: exercises not proven"
+    exercises = [ex.id for ex in catalog.load("mod-008").exercises]
+    assert [c.name for c in run.cases] == ["up", *(f"{e} not proven" for e in exercises), "down"]
+    assert all(c.skipped and not c.passed for c in run.cases[1:-1])
+
+
+def test_up_only_must_name_a_lab_being_tested(lab: Lab) -> None:
+    result = lab("smoke", "mod-008", "--up-only", "mod-001")
+    assert result.exit_code == 2 and "--up-only names a lab that is not smoke-tested here: mod-001" in result.stderr
