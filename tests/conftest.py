@@ -51,6 +51,29 @@ def lab_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lab_home: Path) ->
     return labs / "testlab"
 
 
+CATALOG_RUN = pytest.StashKey[object]()
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The first test after the `early` ones starts the catalog smoke in the background."""
+    config = item.config
+    if item.get_closest_marker("early") or CATALOG_RUN in config.stash:
+        return
+    if not any(i.get_closest_marker("catalog") for i in item.session.items):  # after -m and -k
+        return
+    from tests.e2e import catalog_run
+
+    folder = config._tmp_path_factory.mktemp("catalog")  # type: ignore[attr-defined]
+    config.stash[CATALOG_RUN] = catalog_run.start(folder)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Interrupted (Ctrl-C, -x) before the catalog test collected it: its sandboxes still go down."""
+    run = session.config.stash.get(CATALOG_RUN, None)
+    if run is not None:
+        run.stop()  # type: ignore[attr-defined]
+
+
 def lab_bin() -> str:
     return str(Path(os.sys.executable).parent / "lab")
 
@@ -66,10 +89,12 @@ def docker_running() -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `early` run first (the host-snapshot test is the one that builds every image on a
-    fresh machine, before anything else has touched the host). A missing Docker engine skips docker
+    fresh machine, before anything else has touched the host); the catalog smoke is collected last,
+    after running beside the others (tests/e2e/catalog_run.py). A missing Docker engine skips docker
     tests on a laptop, and fails them in CI."""
     early = [i for i in items if i.get_closest_marker("early")]
-    items[:] = early + [i for i in items if not i.get_closest_marker("early")]
+    last = [i for i in items if i.get_closest_marker("catalog") and not i.get_closest_marker("early")]
+    items[:] = early + [i for i in items if i not in early and i not in last] + last
     if docker_running():
         return
     # In CI each docker test fails at set-up: xfail(run=False) would report it and still pass.

@@ -72,12 +72,26 @@ def ipv4_of(interface: str) -> list[str]:
 
 
 def daemons() -> list[str]:
-    return sorted(p.name for p in Path("/proc").iterdir() if p.name.isdigit() and _comm(p) in ("dockerd", "containerd"))
+    """This machine's dockerd and containerd processes; not those inside other sandboxes' containers
+    (a kind node runs its own containerd), which come and go while the catalog smoke runs beside."""
+    host = os.readlink("/proc/self/ns/pid")
+    return sorted(
+        p.name
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _comm(p) in ("dockerd", "containerd") and _pid_ns(p) == host
+    )
 
 
 def _comm(proc: Path) -> str:
     try:
         return (proc / "comm").read_text().strip()
+    except OSError:
+        return ""
+
+
+def _pid_ns(proc: Path) -> str:
+    try:
+        return os.readlink(proc / "ns" / "pid")
     except OSError:
         return ""
 
