@@ -55,9 +55,9 @@ CATALOG_RUN = pytest.StashKey[object]()
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """The first test after the `early` ones starts the catalog smoke in the background."""
+    """The first test after the `early` and `solo` ones starts the catalog smoke in the background."""
     config = item.config
-    if item.get_closest_marker("early") or CATALOG_RUN in config.stash:
+    if item.get_closest_marker("early") or item.get_closest_marker("solo") or CATALOG_RUN in config.stash:
         return
     if not any(i.get_closest_marker("catalog") for i in item.session.items):  # after -m and -k
         return
@@ -89,12 +89,13 @@ def docker_running() -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `early` run first (the host-snapshot test is the one that builds every image on a
-    fresh machine, before anything else has touched the host); the catalog smoke is collected last,
-    after running beside the others (tests/e2e/catalog_run.py). A missing Docker engine skips docker
-    tests on a laptop, and fails them in CI."""
+    fresh machine, before anything else has touched the host), then the `solo` stress tests; the
+    catalog smoke is collected last, after running beside the others (tests/e2e/catalog_run.py).
+    A missing Docker engine skips docker tests on a laptop, and fails them in CI."""
     early = [i for i in items if i.get_closest_marker("early")]
-    last = [i for i in items if i.get_closest_marker("catalog") and not i.get_closest_marker("early")]
-    items[:] = early + [i for i in items if i not in early and i not in last] + last
+    solo = [i for i in items if i.get_closest_marker("solo") and i not in early]
+    last = [i for i in items if i.get_closest_marker("catalog") and i not in early]
+    items[:] = early + solo + [i for i in items if i not in early + solo + last] + last
     if docker_running():
         return
     # In CI each docker test fails at set-up: xfail(run=False) would report it and still pass.

@@ -36,6 +36,7 @@ def cohort_of(lab_id: str) -> dict[str, dict[str, object]]:
     return {r["student"]: r for r in json.loads(lab("cohort", "status", lab_id, "--output", "json").stdout)}
 
 
+@pytest.mark.solo  # five sandboxes and a page re-checking them every 5 s: not beside the catalog smoke
 def test_five_student_cohort_of_mod008_isolated_graded_handed_out_and_removed(lab_home: Path, tmp_path: Path) -> None:
     students = ["ann", "ben", "cy", "dee", "eve"]
     roster = write_roster(tmp_path / "roster.csv", students)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.helpers import docker_leftovers, lab, state_leftovers, status
 
-pytestmark = [pytest.mark.e2e, pytest.mark.docker]
+pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.solo]
 
 INSTANCES = [f"c{i}" for i in range(8)]
 
