@@ -60,12 +60,11 @@ class CatalogRun:
                 self.proc.kill()
 
 
-def emulated_vm_labs() -> list[str]:
-    """The catalog's VM labs when this machine's verdict is software emulation (TCG)."""
+def emulated_vm_labs(catalog: list[dict[str, str]]) -> list[str]:
+    """The catalog's VM labs (rows of `lab list`) when this machine's verdict is software emulation."""
     from provisioner.backends.vm import accel
 
-    labs = json.loads(_lab("list", "--output", "json"))
-    vm_labs = [r["id"] for r in labs if r["backend"] == "vm"]
+    vm_labs = [r["id"] for r in catalog if r["backend"] == "vm"]
     if vm_labs and not (accel.forced() or accel.cached()):
         _lab("doctor")  # probes the accelerator once and keeps the verdict for this boot
     verdict = accel.forced() or accel.cached()
@@ -75,10 +74,10 @@ def emulated_vm_labs() -> list[str]:
 def start(folder: Path) -> CatalogRun:
     folder.mkdir(parents=True, exist_ok=True)
     env = {k: v for k, v in os.environ.items() if k != "LAB_PATH"} | {"LAB_HOME": str(folder / "home")}
-    labs = [r["id"] for r in json.loads(_lab("list", "--output", "json"))]
-    labs.sort(key=lambda i: LONGEST_FIRST.index(i) if i in LONGEST_FIRST else len(LONGEST_FIRST))
+    catalog = json.loads(_lab("list", "--output", "json"))
+    labs = sorted((r["id"] for r in catalog), key=lambda i: LONGEST_FIRST.index(i) if i in LONGEST_FIRST else 99)
     argv = [sys.executable, "-m", "provisioner", "smoke", *labs, "-j", "2", "--junit", str(folder / "smoke.xml")]
-    argv += ["--output", "json", *(a for lab in emulated_vm_labs() for a in ("--up-only", lab))]
+    argv += ["--output", "json", *(a for lab in emulated_vm_labs(catalog) for a in ("--up-only", lab))]
     (folder / "argv.json").write_text(json.dumps(argv))
     with open(folder / "smoke.json", "wb") as out, open(folder / "smoke.log", "wb") as log:
         proc = subprocess.Popen(argv, stdout=out, stderr=log, env=env, start_new_session=True)
