@@ -20,7 +20,9 @@ def dashboard(spec: model.DashboardCheck, timeout: float, env: CheckEnv) -> Outc
     base = str(env.values["endpoints"].get(spec.endpoint, "")).rstrip("/")
     want = f"a Grafana dashboard model in {where} whose every panel's query returns series"
     try:
-        text = _configmap(env, spec.configmap, timeout) if spec.configmap else _read(env, spec.host, where, timeout)
+        text = (
+            _configmap(env, spec.configmap, timeout) if spec.configmap else read_model(env, spec.host, where, timeout)
+        )
         board = load(text, where)
         found = panels(board, spec.panels, spec.min_panels)
         for panel in found:
@@ -48,7 +50,7 @@ def _configmap(env: CheckEnv, ref: model.ConfigMapKey, timeout: float) -> str:
     return out
 
 
-def _read(env: CheckEnv, host: str | None, path: str, timeout: float) -> str:
+def read_model(env: CheckEnv, host: str | None, path: str, timeout: float) -> str:
     if host is None:
         if not Path(path).is_file():
             raise DashboardError(f"no file {path}: write the dashboard's JSON model there")

@@ -20,7 +20,13 @@ class Case:
 
 
 def from_checks(phase: str, results: list[CheckResult]) -> list[Case]:
-    return [Case(r.name, phase, r.passed, "" if r.passed else r.message, r.seconds) for r in results]
+    """A check of an unavailable optional component is a skipped case: neither passed nor failed."""
+    return [
+        Case(
+            r.name, phase, r.passed, "" if r.passed else r.message, r.seconds, skipped=bool(r.extra.get("unavailable"))
+        )
+        for r in results
+    ]
 
 
 def write_junit(path: str | Path, suites: dict[str, list[Case]]) -> None:

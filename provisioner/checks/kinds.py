@@ -14,6 +14,7 @@ from typing import Any
 
 from provisioner.checks import promapi
 from provisioner.checks.dashboard import dashboard
+from provisioner.checks.grafana_api import grafana
 from provisioner.checks.reach import run_in, short
 from provisioner.checks.types import CheckEnv, Outcome
 from provisioner.core.templating import render
@@ -148,4 +149,5 @@ KINDS: dict[str, Callable[[Any, float, CheckEnv], Outcome]] = {
     "service": service,
     "k8s": k8s,
     "dashboard": dashboard,
+    "grafana": grafana,
 }

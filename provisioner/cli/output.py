@@ -83,7 +83,11 @@ def exercise_lines(results: list[Any]) -> Iterator[str]:
     """`lab check`: each exercise, its failed checks and hint, then the count done."""
     for r in results:
         yield f"{'PASS' if r.passed else 'FAIL'}  {r.id}: {r.title}"
-        yield from (f"      {c.name}: {c.message}" for c in r.checks if not c.passed)
+        for c in r.checks:  # an unavailable optional component's check: shown, never passed
+            if c.extra.get("unavailable"):
+                yield f"      UNAVAILABLE {c.name}: {c.seen.removeprefix('unavailable: ')}"
+            elif not c.passed:
+                yield f"      {c.name}: {c.message}"
         if not r.passed:
             yield f"      hint: {r.hint.strip()}"
     yield f"{sum(r.passed for r in results)}/{len(results)} exercises done"

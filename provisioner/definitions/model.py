@@ -93,7 +93,17 @@ class DashboardCheck(Strict):
         return self
 
 
-CHECK_KINDS = ("command", "http", "tcp", "file", "sql", "promql", "service", "k8s", "dashboard")
+class GrafanaCheck(Strict):
+    """A dashboard model of the sandbox, imported into the lab's Grafana through its HTTP API and read
+    back: what a team's deploy step does. Needs the Grafana component (optional where no image)."""
+
+    path: str = Field(description="the model's file in `host`")
+    host: Name
+    endpoint: Name = Field("grafana", description="the port of the Grafana to import into")
+    password: str = Field(description="Grafana's admin password, e.g. '{{ secrets.grafana_admin_password }}'")
+
+
+CHECK_KINDS = ("command", "http", "tcp", "file", "sql", "promql", "service", "k8s", "dashboard", "grafana")
 
 
 class Check(Strict):
@@ -111,6 +121,7 @@ class Check(Strict):
     service: ServiceCheck | None = None
     k8s: K8sCheck | None = None
     dashboard: DashboardCheck | None = None
+    grafana: GrafanaCheck | None = None
 
     @model_validator(mode="after")
     def _one_kind(self) -> Check:

@@ -11,7 +11,7 @@ from typing import Any
 from provisioner import backends
 from provisioner.backends.base import _ansible_progress, playbook_vars
 from provisioner.backends.common.ansible import run_playbook
-from provisioner.checks.runner import CheckResult, run_checks
+from provisioner.checks.runner import CheckResult
 from provisioner.core import deadlines, paths, redact
 from provisioner.core.errors import InfraError, UsageError
 from provisioner.core.instance_state import ExerciseProgress
@@ -21,7 +21,7 @@ from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog, parts
 from provisioner.definitions.model import Exercise, Lab
 from provisioner.lifecycle.steps import Context
-from provisioner.lifecycle.verify import check_env
+from provisioner.lifecycle.verify import blocking, run_available
 
 
 @dataclass
@@ -69,8 +69,8 @@ def check(
         results = []
         for ex in select(ctx.require_lab(), ids):
             checks = ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks]
-            outcome = run_checks(checks, check_env(ctx))
-            results.append(ExerciseResult(ex.id, ex.title, all(c.passed for c in outcome), ex.hint, outcome))
+            outcome = run_available(ctx, checks)
+            results.append(ExerciseResult(ex.id, ex.title, not blocking(outcome), ex.hint, outcome))
     _record(ctx.store, results)
     return results
 

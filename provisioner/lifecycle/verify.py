@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from provisioner import backends
@@ -11,6 +12,7 @@ from provisioner.core.errors import InfraError
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import Store, instance_ref
 from provisioner.definitions import catalog
+from provisioner.definitions.model import Check
 from provisioner.lifecycle.diagnostics import collect
 from provisioner.lifecycle.needs import components_needed
 from provisioner.lifecycle.steps import Context
@@ -30,17 +32,26 @@ def check_env(ctx: Context) -> CheckEnv:
 
 
 def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:
-    """Run the readiness checks. A check needing an optional component that is unavailable here
-    (the backend says which and why) is not run: it is reported failed, seen "unavailable:
-    <reason>", marked extra["unavailable"] = component, and blocks neither `up` nor `verify`."""
+    """Run the readiness checks (see run_available: an unavailable optional component's are not
+    run, and block neither `up` nor `verify`)."""
     lab = ctx.require_lab()
     checks = lab.checks if retry else [c.model_copy(update={"retry": 0}) for c in lab.checks]
+    return run_available(ctx, checks, on_retry=ctx.report.info)
+
+
+def run_available(
+    ctx: Context, checks: list[Check], on_retry: Callable[[str], None] | None = None
+) -> list[CheckResult]:
+    """Run the checks. One needing an optional component that is unavailable here (the backend
+    says which and why) is not run: it is reported failed, seen "unavailable: <reason>", marked
+    extra["unavailable"] = component, and `blocking` leaves it out."""
+    lab = ctx.require_lab()
     env, unavailable = check_env(ctx), ctx.require_backend().unavailable_components(ctx)
     results = []
     for check in checks:
         missing = sorted(components_needed(lab, check) & set(unavailable))
         if not missing:
-            results += run_checks([check], env, on_retry=ctx.report.info)
+            results += run_checks([check], env, on_retry=on_retry)
             continue
         component = missing[0]
         seen = f"unavailable: {unavailable[component]}"

@@ -46,4 +46,5 @@ def test_smoke_all(request: pytest.FixtureRequest) -> None:
             assert names[0] == "up" and names[-1] == "down"
             assert sum("fails before solve" in n for n in names) == sum(n.startswith("solve ") for n in names)
             skipped = [c for c in lab_run["cases"] if c["skipped"]]
-            assert all(c["name"].endswith(" not proven") for c in skipped), skipped
+            # exercises of an --up-only lab, or checks of an optional component not available here
+            assert all(c["name"].endswith(" not proven") or "unavailable: " in c["message"] for c in skipped), skipped

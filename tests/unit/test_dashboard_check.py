@@ -4,9 +4,7 @@ Prometheus' /api/v1/query (a local server that knows only the model API's metric
 from __future__ import annotations
 
 import copy
-import http.server
 import json
-import threading
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any, ClassVar
@@ -16,6 +14,7 @@ import pytest
 from provisioner.checks.runner import CheckEnv, run_check
 from provisioner.core.proc import Result
 from provisioner.definitions.model import Check
+from tests.unit.jsonserver import JsonHandler, serve
 
 KNOWN = ("http_requests_total", "http_request_duration_seconds_bucket", "process_cpu_seconds_total")
 RATE = 'rate(http_requests_total{job="$job"}[$__rate_interval])'
@@ -36,7 +35,7 @@ BOARD: dict[str, Any] = {
 }
 
 
-class Prometheus(http.server.BaseHTTPRequestHandler):
+class Prometheus(JsonHandler):
     queries: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
@@ -48,22 +47,12 @@ class Prometheus(http.server.BaseHTTPRequestHandler):
             result = [{"metric": {}, "value": [0, "1"]}] if any(m in expr for m in KNOWN) else []
             self._answer(200, {"status": "success", "data": {"resultType": "vector", "result": result}})
 
-    def _answer(self, status: int, body: dict[str, Any]) -> None:
-        self.send_response(status)
-        self.end_headers()
-        self.wfile.write(json.dumps(body).encode())
-
-    def log_message(self, *_a: Any) -> None:
-        pass
-
 
 @pytest.fixture
 def prometheus() -> Iterator[str]:
-    srv = http.server.HTTPServer(("127.0.0.1", 0), Prometheus)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
     Prometheus.queries = []
-    yield f"http://127.0.0.1:{srv.server_address[1]}"
-    srv.shutdown()
+    with serve(Prometheus) as url:
+        yield url
 
 
 def run(board: Any, prometheus: str, code: int = 0, **spec: Any) -> tuple[bool, str, list[list[str]]]:

@@ -45,6 +45,10 @@ LAB: dict[str, Any] = {
         {"name": "dashboard by bracket url", "http": {"url": "{{ endpoints['dashboard'] }}/"}},
         {"name": "dashboard by host", "command": {"host": "dash", "argv": ["true"]}},
         {"name": "dashboard in argv", "command": {"argv": ["echo", "{{ hosts.dash.container }}"]}},
+        {
+            "name": "dashboard import",
+            "grafana": {"host": "svc", "path": "/d.json", "endpoint": "dashboard", "password": "x"},
+        },
     ],
     "access": "web",
 }
@@ -105,6 +109,7 @@ def test_the_components_a_check_needs_come_from_its_fields_and_templates() -> No
         "dashboard by bracket url": {"dash"},
         "dashboard by host": {"dash"},
         "dashboard in argv": {"dash"},
+        "dashboard import": {"svc", "dash"},  # the model is read in svc, imported into dash
     }
 
 

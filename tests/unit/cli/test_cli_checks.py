@@ -132,3 +132,26 @@ def test_up_only_lists_every_exercise_as_skipped_never_passed(monkeypatch: pytes
 def test_up_only_must_name_a_lab_being_tested(lab: Lab) -> None:
     result = lab("smoke", "mod-008", "--up-only", "mod-001")
     assert result.exit_code == 2 and "--up-only names a lab that is not smoke-tested here: mod-001" in result.stderr
+
+
+def test_an_unavailable_components_check_is_a_skipped_case_and_the_lab_still_passes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import threading
+
+    from provisioner.core.report import Silent
+    from provisioner.lifecycle import smoke
+
+    unavailable = CheckResult("import", "grafana", False, "x", "unavailable: no image", 0, 0, {"unavailable": "g"})
+    model = CheckResult("model", "dashboard", True, "x", "ok", 0.1)
+    before = [ExerciseResult("dash", "A dashboard", False, "hint", [])]
+    after = [ExerciseResult("dash", "A dashboard", True, "hint", [model, unavailable])]
+    monkeypatch.setattr(smoke, "skip_reason", lambda _lab: None)
+    monkeypatch.setattr(smoke, "up", lambda *_a: None)
+    monkeypatch.setattr(smoke, "down", lambda *_a: None)
+    monkeypatch.setattr(smoke, "solve", lambda *_a: None)
+    monkeypatch.setattr(smoke, "check", lambda *_a, retry=False: after if retry else before)
+    run = smoke.smoke_lab("mod-008", threading.Event(), False, Silent())
+    assert run.status == "passed" and run.reason == "checks of optional components unavailable here skipped"
+    [case] = [c for c in run.cases if c.name == "dash passes after solve: import"]
+    assert case.skipped and not case.passed and "unavailable: no image" in case.message
