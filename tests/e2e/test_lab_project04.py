@@ -1,7 +1,8 @@
 """labs/project-04 on the docker backend, seen from the host: the model API's failing requests
 travel through the real shipper (rsyslog) into the real log store (VictoriaLogs) and are found by
 a LogsQL query at the endpoint `lab status --output json` prints; a dashboard whose metric is
-misspelled fails `lab check`, naming the panel; nothing is left after down."""
+misspelled fails `lab check`, naming the panel, and its import into Grafana is reported as run or
+unavailable; nothing is left after down."""
 
 from __future__ import annotations
 
@@ -92,3 +93,10 @@ def misspelled_panel_named(instance: str) -> None:
     [exercise] = json.loads(result.stdout)["exercises"]
     failed = [c for c in exercise["checks"] if not c["passed"]]
     assert any("Error ratio" in c["seen"] for c in failed), failed
+    # Where Grafana's image cannot be pulled its import is reported, never run nor passed;
+    # where it runs, the model (misspelled metric and all) imports.
+    [grafana] = [c for c in exercise["checks"] if c["kind"] == "grafana"]
+    if grafana["extra"].get("unavailable"):
+        assert grafana["seen"].startswith("unavailable: ") and grafana["attempts"] == 0, grafana
+    else:
+        assert grafana["passed"], grafana
