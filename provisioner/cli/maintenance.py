@@ -9,7 +9,7 @@ import click
 
 from provisioner.cli import output
 from provisioner.cli.app import OUTPUT, App, pass_app
-from provisioner.core.errors import InfraError
+from provisioner.core.errors import InfraError, UsageError
 
 
 @click.command()
@@ -49,6 +49,27 @@ def images_build(app: App, lab_ids: tuple[str, ...]) -> None:
 
     for name, tag in build_for_labs(list(lab_ids), app.reporter()).items():
         click.echo(f"{name:<20} {tag}")
+
+
+@images.command("push")
+@click.argument("lab_ids", nargs=-1)
+@click.option("--registry", envvar="LAB_IMAGE_REGISTRY", help="HOST:PORT[/prefix] (default: $LAB_IMAGE_REGISTRY)")
+@OUTPUT
+@pass_app
+def images_push(app: App, lab_ids: tuple[str, ...], registry: str | None) -> None:
+    """Build, then push the images of the given labs and their base to a registry (credentials:
+    `docker login`). Machines with LAB_IMAGE_REGISTRY set pull them instead of building."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.images import push_for_labs
+
+    if not registry:
+        raise UsageError("no registry to push to", "pass --registry HOST:PORT or set LAB_IMAGE_REGISTRY")
+    pushed = push_for_labs(list(lab_ids), registry.strip("/"), app.reporter())
+    if app.json:
+        output.emit_json(pushed)
+        return
+    for name, ref in pushed.items():
+        click.echo(f"{name:<20} {ref}")
 
 
 @click.command()

@@ -42,6 +42,8 @@ INIT = Cost(120)
 OUTPUT = Cost(30)
 # One image build: the largest (an ML pipeline's Python stack) took 8 minutes under load.
 IMAGE_BUILD = Cost(1800)
+# One image pulled from or pushed to a registry: the largest lab image is about 2 GB.
+IMAGE_PULL = Cost(900)
 # The kind node image from source: about 2,500 CPU s cold (Kubernetes, Traefik, CoreDNS the most),
 # so 20 minutes on an idle 2-core machine; 5400 s leaves room for a loaded one.
 NODE_IMAGE_BUILD = Cost(5400)

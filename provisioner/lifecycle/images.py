@@ -1,8 +1,9 @@
-"""`lab images build`: every image the given labs need, each backend building its own."""
+"""`lab images build` and `push`: every image the given labs need, each backend building its own."""
 
 from __future__ import annotations
 
 from provisioner import backends
+from provisioner.backends.common import images, remote
 from provisioner.backends.common.runner import Runner
 from provisioner.core import proc
 from provisioner.core.report import Reporter
@@ -25,3 +26,15 @@ def build_for_labs(lab_ids: list[str], report: Reporter, run: Runner = proc.run)
         report.step("images", f"{name}: {', '.join(lab.id for lab in labs)}")
         built |= backends.get(name, run).build_images(labs, report.info)
     return built
+
+
+def push_for_labs(lab_ids: list[str], where: str, report: Reporter, run: Runner = proc.run) -> dict[str, str]:
+    """Build the images of the given labs (as `build_for_labs`), then push every container image
+    and the base image they build on to the registry `where`; name -> the registry's reference.
+    VM disk images are files, not container images: they stay on this machine."""
+    local = {name: tag for name, tag in build_for_labs(lab_ids, report, run).items() if tag.startswith("lab/")}
+    report.step("push", f"{len(local) + 1} images to {where}")
+    pushed = {"debian": remote.push(images.BASE, where, report.info, run, remote_tag=images.base_remote_tag())}
+    for name, tag in local.items():
+        pushed[name] = remote.push(tag, where, report.info, run)
+    return pushed

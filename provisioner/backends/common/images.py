@@ -9,9 +9,11 @@ import hashlib
 import os
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from provisioner import TOOL, __version__
+from provisioner.backends.common import remote
 from provisioner.backends.common.locks import flock
 from provisioner.backends.common.runner import Runner
 from provisioner.core import deadlines, paths, proc
@@ -40,9 +42,15 @@ def content_hash(folder: Path, base: str) -> str:
     return digest.hexdigest()[:12]
 
 
+def base_remote_tag() -> str:
+    """The base image's name in a registry: the hash of its build definition, since its id differs
+    from one debootstrap to the next and every lab image's tag hashes that id."""
+    return f"lab/debian:{content_hash(paths.IMAGES_DIR / 'base', 'debian')}"
+
+
 def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
-    """Build the Debian base image unless it exists."""
-    if not exists(BASE, run):
+    """Pull the Debian base image from the registry, or build it, unless it exists."""
+    if not exists(BASE, run) and not remote.pull(BASE, progress, run, remote_tag=base_remote_tag()):
         progress(f"building the base image {BASE} (debootstrap offline, or the official image online)")
         argv = ["bash", str(paths.IMAGES_DIR / "base" / "build")]
         run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
@@ -55,6 +63,23 @@ def tag_for(name: str, run: Runner = proc.run) -> str:
     if not ((folder / "Dockerfile").is_file() or (folder / "build").is_file()):
         raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
     return f"lab/{name}:{content_hash(folder, base_id(run))}"
+
+
+def prefetch(names: list[str], progress: Progress, run: Runner = proc.run) -> None:
+    """With a registry set, pull the missing ones of these images side by side: a pull is mostly
+    decompressing layers, one core each, so this is what makes pulling beat building. What the
+    registry lacks is then built by `ensure`, one at a time."""
+    if remote.registry() is None:
+        return
+    with build_lock():
+        ensure_base(progress, run)
+    tags = []
+    for name in dict.fromkeys(names):
+        with contextlib.suppress(UsageError):  # no folder (an optional component): `ensure` says so
+            tags.append(tag_for(name, run))
+    missing = [tag for tag in tags if not exists(tag, run)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda tag: remote.pull(tag, progress, run), missing))
 
 
 def build_lock() -> contextlib.AbstractContextManager[None]:
@@ -70,7 +95,8 @@ def ensure(name: str, progress: Progress, run: Runner = proc.run) -> str:
     with build_lock():
         ensure_base(progress, run)
         tag = tag_for(name, run)
-        if exists(tag, run):  # built by another process while we waited
+        # built by another process while we waited, or built once and pulled from the registry
+        if exists(tag, run) or remote.pull(tag, progress, run):
             return tag
         _build(name, tag, progress, run)
     return tag
@@ -78,7 +104,9 @@ def ensure(name: str, progress: Progress, run: Runner = proc.run) -> str:
 
 def _build(name: str, tag: str, progress: Progress, run: Runner) -> None:
     progress(f"building {tag}")
+    # What a registry's copy is: the tool version that built it, and the base it was built on.
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
+    labels.append(f"--label=org.lab.base={base_id(run)}")
     run(
         ["docker", "build", "--pull=false", "--force-rm", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
         env=_build_env(),

@@ -21,6 +21,7 @@ def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]
     required = {c.image for lab in labs for c in lab.sandbox.components if c.image and not c.optional}
     if names:
         engine_running(run)
+    images.prefetch(names, progress, run)
     built = {}
     for name in names:
         progress(f"image {name}")
@@ -37,6 +38,7 @@ def ensure_for_instance(run: Runner, ctx: Context) -> Produced:
     """The `images` step. An optional component whose image has no Dockerfile here, or fails to
     build (e.g. it needs an upstream download), is left out with the reason in state["unavailable"]."""
     tags, unavailable = {}, {}
+    images.prefetch([c.image for c in ctx.require_lab().sandbox.components if c.image], ctx.report.info, run)
     for c in ctx.require_lab().sandbox.components:
         if not c.image:
             continue

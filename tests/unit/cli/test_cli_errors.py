@@ -82,3 +82,12 @@ def test_ctrl_c_in_the_core_exits_130_without_a_traceback(lab: Lab, monkeypatch:
     result = lab("up", "mod-008")
     assert (result.exit_code, result.stdout) == (130, "")
     assert result.stderr == "interrupted: run `lab status` to see what is left\n"
+
+
+def test_push_without_a_registry_says_how_to_name_one_exit_2(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LAB_IMAGE_REGISTRY", raising=False)
+    result = lab("images", "push", "mod-008")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: no registry to push to\n  fix: pass --registry HOST:PORT or set LAB_IMAGE_REGISTRY\n"
+    )

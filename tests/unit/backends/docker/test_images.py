@@ -16,6 +16,7 @@ def test_builds_an_image_whose_content_tag_is_missing_with_the_classic_builder()
     run.answers[(*INSPECT, tag)] = (1, "")
     assert images.ensure("redis", lambda _line: None, run) == tag
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", "--label=org.lab.image=redis"]
+    labels.append("--label=org.lab.base=sha256:base")
     build = ["docker", "build", "--pull=false", "--force-rm", "-t", tag, *labels, str(paths.IMAGES_DIR / "redis")]
     assert run.calls[-1] == build
     assert tag.startswith("lab/redis:") and tag == images.tag_for("redis", run)

@@ -1,0 +1,100 @@
+"""Lab images from a registry: pulled before a build, the one-line outcome of each failure, and
+the push. `docker` itself is substituted (FakeRun); tests/e2e/test_image_registry.py runs it."""
+
+from __future__ import annotations
+
+import pytest
+
+from provisioner.backends.common import images, remote
+from provisioner.core.errors import EXIT_INFRA, InfraError
+from tests.unit.backends.fake_run import FakeRun
+
+INSPECT = ("docker", "image", "inspect", "--format", "{{.Id}}")
+REGISTRY = "127.0.0.1:5443/school"
+PULL = ("docker", "pull", "-q")
+
+
+@pytest.fixture
+def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv(remote.ENV, REGISTRY + "/")
+    monkeypatch.setattr(remote, "_missed", set())
+    return []
+
+
+def missing_locally(run: FakeRun, name: str) -> str:
+    run.answers[(*INSPECT, images.BASE)] = "sha256:base\n"
+    tag = images.tag_for(name, run)
+    run.answers[(*INSPECT, tag)] = (1, "")
+    return tag
+
+
+def test_without_a_registry_nothing_is_pulled(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(remote.ENV, raising=False)
+    run = FakeRun()
+    assert not remote.pull("lab/redis:abc", print, run) and run.calls == []
+
+
+def test_a_tag_the_registry_has_is_pulled_named_and_not_built(said: list[str]) -> None:
+    run = FakeRun()
+    tag = missing_locally(run, "redis")
+    assert images.ensure("redis", said.append, run) == tag
+    ref = f"{REGISTRY}/{tag}"
+    assert [*PULL, ref] in run.calls and ["docker", "tag", ref, tag] in run.calls
+    assert not any(argv[:2] == ["docker", "build"] for argv in run.calls)
+    assert f"pulled {tag} from {REGISTRY}" in said
+
+
+@pytest.mark.parametrize(
+    ("daemon_says", "line"),
+    [
+        ("Error response from daemon: manifest for x not found: manifest unknown", "has no"),
+        (
+            'Error response from daemon: Get "https://127.0.0.1:5443/v2/": connect: connection refused',
+            "cannot be reached for",
+        ),
+    ],
+)
+def test_a_missing_tag_or_an_unreachable_registry_is_one_line_then_a_build(
+    said: list[str], daemon_says: str, line: str
+) -> None:
+    run = FakeRun()
+    tag = missing_locally(run, "redis")
+    run.answers[PULL] = (1, daemon_says)
+    images.ensure("redis", said.append, run)
+    assert run.calls[-1][:2] == ["docker", "build"]
+    assert f"the registry {REGISTRY} {line} {tag} ({daemon_says}): building it here" in said
+
+
+def test_refused_credentials_stop_with_exit_3_and_the_fix(said: list[str]) -> None:
+    run = FakeRun({PULL: (1, "Error response from daemon: Head ...: no basic auth credentials")})
+    with pytest.raises(InfraError) as caught:
+        remote.pull("lab/redis:abc", said.append, run)
+    assert caught.value.exit_code == EXIT_INFRA and caught.value.fix == f"run `docker login {REGISTRY}`"
+    assert "refused the credentials: Error response from daemon" in caught.value.message
+
+
+def test_the_base_comes_from_the_registry_by_the_hash_of_its_definition(said: list[str]) -> None:
+    run = FakeRun({(*INSPECT, images.BASE): (1, "")})
+    images.ensure_base(said.append, run)
+    ref = f"{REGISTRY}/{images.base_remote_tag()}"
+    assert [*PULL, ref] in run.calls and ["docker", "tag", ref, images.BASE] in run.calls
+    assert images.base_remote_tag().startswith("lab/debian:") and not any("build" in a[1] for a in run.calls)
+
+
+def test_a_push_tags_pushes_and_drops_the_registry_name() -> None:
+    run = FakeRun()
+    assert remote.push("lab/redis:abc", REGISTRY, print, run) == f"{REGISTRY}/lab/redis:abc"
+    ref = f"{REGISTRY}/lab/redis:abc"
+    assert run.calls == [["docker", "tag", "lab/redis:abc", ref], ["docker", "push", "-q", ref], ["docker", "rmi", ref]]
+
+
+def test_prefetch_pulls_every_missing_image_once_and_a_miss_is_not_retried(said: list[str]) -> None:
+    run = FakeRun()
+    redis, postgres = missing_locally(run, "redis"), missing_locally(run, "postgres")
+    run.answers[(*PULL, f"{REGISTRY}/{postgres}")] = (1, "manifest unknown")
+    images.prefetch(["redis", "postgres", "redis", "no-such-image"], said.append, run)
+    pulls = sorted(argv[-1] for argv in run.calls if argv[:2] == ["docker", "pull"])
+    assert pulls == sorted([f"{REGISTRY}/{redis}", f"{REGISTRY}/{postgres}"])
+    images.ensure("postgres", said.append, run)  # built, without asking the registry again
+    assert sum(argv[:2] == ["docker", "pull"] for argv in run.calls) == 2
+    assert run.calls[-1][:2] == ["docker", "build"]
