@@ -1,0 +1,80 @@
+"""Cold `lab up` with images pulled from a registry against the same `up` building them, one run.
+
+    python bench/registry_pull.py [--lab mod-008] [--runs 1]
+
+Pushes the lab's images and their base to a throwaway registry on 127.0.0.1 (TLS and basic auth
+on, as users run one: tests/registry_server.py). Then per run: remove the lab's images (their
+layers go with them; the base stays), time `lab up` with LAB_IMAGE_REGISTRY set, `lab down`;
+remove them again, time `lab up` without it (every image built from the base), `lab down`.
+Figures are medians; the ratio is pull / build (goal: at most 0.25). Prints a table and a JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.teardown import torn_down
+from provisioner.backends.common import images
+from provisioner.definitions import catalog
+from tests.registry_server import running_registry
+
+
+def lab_cli(env: dict[str, str], *args: str) -> float:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "provisioner", *args], check=True, env=env, capture_output=True)
+    return time.perf_counter() - started
+
+
+def remove_images(lab_id: str) -> None:
+    tags = {images.tag_for(c.image) for c in catalog.load(lab_id).sandbox.components if c.image and not c.optional}
+    subprocess.run(["docker", "rmi", *tags], check=True, capture_output=True)
+
+
+def cold_up(lab_id: str, env: dict[str, str]) -> float:
+    remove_images(lab_id)
+    seconds = lab_cli(env, "up", lab_id)
+    lab_cli(env, "down", lab_id)
+    return seconds
+
+
+def measure(lab_id: str, runs: int, folder: Path) -> dict[str, Any]:
+    plain = {k: v for k, v in os.environ.items() if k != "LAB_IMAGE_REGISTRY"}
+    samples: dict[str, list[float]] = {"pull_up_s": [], "build_up_s": []}
+    with running_registry(folder) as registry:
+        samples["push_s"] = [lab_cli(registry.env(), "images", "push", lab_id)]
+        for _ in range(runs):
+            samples["pull_up_s"].append(cold_up(lab_id, registry.env()))
+            samples["build_up_s"].append(cold_up(lab_id, plain))
+    med = {name: statistics.median(v) for name, v in samples.items()}
+    figures: dict[str, Any] = {"lab": lab_id, "runs": runs} | {k: round(v, 2) for k, v in med.items()}
+    figures["ratio_pull_to_build"] = round(med["pull_up_s"] / med["build_up_s"], 3)
+    return figures | {"samples": samples, "load_average": os.getloadavg()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lab", default="mod-008")
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="lab-bench-registry-") as folder:
+        figures = measure(args.lab, args.runs, Path(folder))
+    print(f"{'cold up, images pulled':<28} {figures['pull_up_s']:8.2f} s")
+    print(f"{'cold up, images built':<28} {figures['build_up_s']:8.2f} s")
+    print(f"{'ratio pull / build':<28} {figures['ratio_pull_to_build']:8.3f}   (goal <= 0.25)")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    with torn_down():
+        main()
