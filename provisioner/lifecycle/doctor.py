@@ -3,6 +3,7 @@ The tools every lab needs are checked here, each backend's engines by the backen
 
 from __future__ import annotations
 
+import os
 import platform
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from provisioner import backends
 from provisioner.backends.common.findings import Finding, finding
 from provisioner.backends.common.runner import Runner
-from provisioner.backends.common.terraform import find_binary
+from provisioner.backends.common.terraform import MIRROR_URL_ENV, find_binary
 from provisioner.core import paths, proc
 from provisioner.core.errors import LabError
 
@@ -32,7 +33,9 @@ def terraform_binary(run: Runner) -> Finding:
 
 
 def providers() -> Finding:
-    """The offline provider mirror, if there is one (optional)."""
+    """The provider network mirror named, else the offline provider mirror, if any (optional)."""
+    if url := os.environ.get(MIRROR_URL_ENV):
+        return finding("providers", True, f"network mirror {url}")
     mirror = paths.provider_mirror()
     found = sorted(
         str(p.relative_to(mirror).parent.parent) for p in mirror.glob("*/*/*/*/linux_amd64/terraform-provider-*")

@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from provisioner.backends.common.terraform import Terraform, cli_config, find_binary
-from provisioner.core.errors import CommandError, InfraError
+from provisioner.backends.common.terraform import Terraform, cli_config, find_binary, mirror_url
+from provisioner.core.errors import CommandError, InfraError, UsageError
 from provisioner.core.proc import Result
 
 
@@ -73,6 +73,17 @@ def test_cli_config_uses_the_mirror_only_when_present(tmp_path: Path) -> None:
     text = cli_config(tmp_path, tmp_path / "cache")
     assert f'plugin_cache_dir = "{tmp_path / "cache"}"' in text
     assert f'path    = "{tmp_path}"' in text and 'exclude = ["registry.terraform.io/*/*"]' in text
+
+
+def test_a_network_mirror_named_wins_and_must_be_https(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LAB_PROVIDER_MIRROR_URL", "https://class.example:8443/providers")
+    assert mirror_url() == "https://class.example:8443/providers/"
+    text = cli_config(tmp_path, tmp_path / "cache", mirror_url())
+    assert 'network_mirror {\n    url     = "https://class.example:8443/providers/"' in text
+    assert "filesystem_mirror" not in text and 'exclude = ["registry.terraform.io/*/*"]' in text
+    monkeypatch.setenv("LAB_PROVIDER_MIRROR_URL", "http://class.example/providers")
+    with pytest.raises(UsageError, match="is not an https:// URL"):
+        mirror_url()
 
 
 def test_missing_binary_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:

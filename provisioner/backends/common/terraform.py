@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from provisioner.core import deadlines, paths
-from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError
+from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError, UsageError
 from provisioner.core.proc import run as default_run
 from provisioner.core.redact import redact
 from provisioner.core.state import write_private
@@ -34,17 +34,33 @@ def find_binary() -> str:
     )
 
 
-def cli_config(mirror: Path, cache: Path) -> str:
-    """Offline, providers come from the filesystem mirror; online, from the registry. The shared
-    plugin cache makes each instance's copy a symlink instead of a 76 MB file."""
+MIRROR_URL_ENV = "LAB_PROVIDER_MIRROR_URL"
+
+
+def mirror_url() -> str | None:
+    """The provider network mirror a class or CI serves (scripts/pack-provider-mirror), or None."""
+    url = os.environ.get(MIRROR_URL_ENV, "").strip()
+    if url and not url.startswith("https://"):
+        raise UsageError(f"{MIRROR_URL_ENV}={url!r} is not an https:// URL", "Terraform reads mirrors over HTTPS only")
+    return url.rstrip("/") + "/" if url else None
+
+
+INCLUDE = 'include = ["registry.terraform.io/*/*"]'
+
+
+def cli_config(mirror: Path, cache: Path, network: str | None = None) -> str:
+    """Providers come from a network mirror when one is named, else offline from the filesystem
+    mirror, else from the registry. The shared plugin cache makes each instance's copy a symlink
+    instead of a 76 MB file."""
     head = f'plugin_cache_dir = "{cache}"\n'
-    if not mirror.is_dir():
+    if network:
+        source = f'  network_mirror {{\n    url     = "{network}"\n    {INCLUDE}\n  }}\n'
+    elif mirror.is_dir():
+        source = f'  filesystem_mirror {{\n    path    = "{mirror}"\n    {INCLUDE}\n  }}\n'
+    else:
         return head + "provider_installation {\n  direct {}\n}\n"
-    return head + (
-        "provider_installation {\n"
-        f'  filesystem_mirror {{\n    path    = "{mirror}"\n    include = ["registry.terraform.io/*/*"]\n  }}\n'
-        '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n'
-    )
+    direct = '  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n'
+    return head + "provider_installation {\n" + source + direct + "}\n"
 
 
 class Terraform:
@@ -67,7 +83,7 @@ class Terraform:
     def env(self) -> dict[str, str]:
         config = paths.lab_home() / "terraform.rc"
         cache = paths.lab_home() / "plugin-cache"
-        text = cli_config(paths.provider_mirror(), cache)
+        text = cli_config(paths.provider_mirror(), cache, mirror_url())
         if not config.exists() or config.read_text() != text:
             cache.mkdir(parents=True, exist_ok=True)
             write_private(config, text)
