@@ -71,8 +71,9 @@ def prefetch(names: list[str], progress: Progress, run: Runner = proc.run) -> No
     registry lacks is then built by `ensure`, one at a time."""
     if remote.registry() is None:
         return
-    with build_lock():
-        ensure_base(progress, run)
+    if not exists(BASE, run):  # the lock only when there is work: a long build may hold it
+        with build_lock():
+            ensure_base(progress, run)
     tags = []
     for name in dict.fromkeys(names):
         with contextlib.suppress(UsageError):  # no folder (an optional component): `ensure` says so
