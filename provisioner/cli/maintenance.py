@@ -51,6 +51,19 @@ def images_build(app: App, lab_ids: tuple[str, ...]) -> None:
         click.echo(f"{name:<20} {tag}")
 
 
+@images.command("pull")
+@click.argument("lab_ids", nargs=-1)
+@OUTPUT
+@pass_app
+def images_pull(app: App, lab_ids: tuple[str, ...]) -> None:
+    """Pull the images of the given labs (default: every docker lab) from $LAB_IMAGE_REGISTRY now,
+    building nothing: before a class with bad Wi-Fi."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.images import pull_for_labs
+
+    _images_table(app, pull_for_labs(list(lab_ids), app.reporter()))
+
+
 @images.command("push")
 @click.argument("lab_ids", nargs=-1)
 @click.option("--registry", envvar="LAB_IMAGE_REGISTRY", help="HOST:PORT[/prefix] (default: $LAB_IMAGE_REGISTRY)")
@@ -64,12 +77,16 @@ def images_push(app: App, lab_ids: tuple[str, ...], registry: str | None) -> Non
 
     if not registry:
         raise UsageError("no registry to push to", "pass --registry HOST:PORT or set LAB_IMAGE_REGISTRY")
-    pushed = push_for_labs(list(lab_ids), registry.strip("/"), app.reporter())
+    _images_table(app, push_for_labs(list(lab_ids), registry.strip("/"), app.reporter()))
+
+
+def _images_table(app: App, rows: dict[str, str]) -> None:
+    """image name -> tag, reference or what happens instead: JSON, or one aligned line each."""
     if app.json:
-        output.emit_json(pushed)
+        output.emit_json(rows)
         return
-    for name, ref in pushed.items():
-        click.echo(f"{name:<20} {ref}")
+    for name, value in rows.items():
+        click.echo(f"{name:<20} {value}")
 
 
 @click.command()

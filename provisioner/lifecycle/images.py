@@ -1,4 +1,4 @@
-"""`lab images build` and `push`: every image the given labs need, each backend building its own."""
+"""`lab images build`, `push` and `pull`: every image the given labs need, each backend building its own."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from provisioner import backends
 from provisioner.backends.common import images, remote
 from provisioner.backends.common.runner import Runner
 from provisioner.core import proc
+from provisioner.core.errors import UsageError
 from provisioner.core.report import Reporter
 from provisioner.definitions import catalog
 from provisioner.definitions.model import Lab
@@ -38,3 +39,32 @@ def push_for_labs(lab_ids: list[str], where: str, report: Reporter, run: Runner 
     for name, tag in local.items():
         pushed[name] = remote.push(tag, where, report.info, run)
     return pushed
+
+
+def pull_for_labs(lab_ids: list[str], report: Reporter, run: Runner = proc.run) -> dict[str, str]:
+    """Pull the container images of the given labs (default: every docker lab) from the registry
+    now, building nothing: for a laptop before a class with bad Wi-Fi. name -> its tag here, or
+    what `up` will have to do instead."""
+    if remote.registry() is None:
+        raise UsageError(
+            f"no registry to pull from: {remote.ENV} is not set", f"export {remote.ENV}=HOST:PORT[/prefix]"
+        )
+    ids = lab_ids or [s["id"] for s in catalog.summaries() if s["backend"] in DEFAULT_BACKENDS]
+    labs = [catalog.load(lab_id) for lab_id in ids]
+    names = list(dict.fromkeys(c.image for lab in labs for c in lab.sandbox.components if c.image))
+    report.step("pull", f"{len(names)} images from {remote.registry()}")
+    images.prefetch(names, report.info, run)
+    if not images.exists(images.BASE, run):
+        return dict.fromkeys(names, "not pulled: the base image is not in the registry (`up` builds it here)")
+    tags = {name: _tag_or_none(name, run) for name in names}
+    return {
+        name: tag if tag and images.exists(tag, run) else "not in the registry: `up` builds it"
+        for name, tag in tags.items()
+    }
+
+
+def _tag_or_none(name: str, run: Runner) -> str | None:
+    try:
+        return images.tag_for(name, run)
+    except UsageError:  # an optional component without a folder here
+        return None

@@ -1,8 +1,9 @@
 """Lab images through a registry, the way an instructor or CI publishes them: mod-008's images are
 pushed to a local CNCF distribution registry (Debian's docker-registry) with TLS and basic auth
 on, as users run one; removed here; then `lab up mod-008` with LAB_IMAGE_REGISTRY set pulls them
-and builds nothing. Credentials the registry refuses stop `up` with exit 3 and one line. Runs
-before the catalog smoke starts (marker solo): it removes images the smoke would use."""
+and builds nothing. Credentials the registry refuses stop `up` with exit 3 and one line;
+`lab images pull` fetches what is missing, building nothing. Runs before the catalog smoke
+starts (marker solo): it removes images the smoke would use."""
 
 from __future__ import annotations
 
@@ -56,6 +57,9 @@ def test_pushed_images_are_pulled_not_built_and_refused_credentials_exit_3(
         assert refused.returncode == 3, refused.stderr
         assert f"error: the registry {registry.host} refused the credentials" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+        pulled = lab("images", "pull", LAB, "--output", "json", env=registry.env()).stdout
+        assert sorted(json.loads(pulled).values()) == sorted(tags), pulled  # before class: pulled, nothing built
     finally:
         lab("down", LAB, "-i", INSTANCE, check=False)
         lab("images", "build", LAB, env=registry.env())  # what was removed comes back, pulled

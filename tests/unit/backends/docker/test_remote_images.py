@@ -3,10 +3,15 @@ the push. `docker` itself is substituted (FakeRun); tests/e2e/test_image_registr
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from provisioner.backends.common import images, remote
-from provisioner.core.errors import EXIT_INFRA, InfraError
+from provisioner.core.errors import EXIT_INFRA, InfraError, UsageError
+from provisioner.core.proc import Result
+from provisioner.core.report import Silent
+from provisioner.lifecycle.images import pull_for_labs
 from tests.unit.backends.fake_run import FakeRun
 
 INSPECT = ("docker", "image", "inspect", "--format", "{{.Id}}")
@@ -98,3 +103,46 @@ def test_prefetch_pulls_every_missing_image_once_and_a_miss_is_not_retried(said:
     images.ensure("postgres", said.append, run)  # built, without asking the registry again
     assert sum(argv[:2] == ["docker", "pull"] for argv in run.calls) == 2
     assert run.calls[-1][:2] == ["docker", "build"]
+
+
+class Said(Silent):
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def info(self, text: str) -> None:
+        self.lines.append(text)
+
+
+class Engine(FakeRun):
+    """An engine whose images appear when pulled: the registry has all but `lacks`."""
+
+    def __init__(self, lacks: set[str]) -> None:
+        super().__init__({(*INSPECT, images.BASE): "sha256:base\n"})
+        self.lacks = lacks
+
+    def __call__(self, argv: Any, **options: Any) -> Result:
+        argv = [str(a) for a in argv]
+        if argv[:2] == ["docker", "pull"]:
+            tag = argv[-1].removeprefix(f"{REGISTRY}/")
+            if tag in self.lacks:
+                self.answers[tuple(argv)] = (1, "manifest unknown")
+            else:
+                self.answers[(*INSPECT, tag)] = "sha256:pulled\n"
+        elif argv[:3] == [*INSPECT[:3]] and tuple(argv) not in self.answers:
+            self.answers[tuple(argv)] = (1, "")  # not here until pulled
+        return super().__call__(argv, **options)
+
+
+def test_images_pull_fetches_each_image_and_says_what_up_will_build(said: list[str]) -> None:
+    redis = images.tag_for("redis", FakeRun({(*INSPECT, images.BASE): "sha256:base\n"}))
+    engine = Engine(lacks={redis})
+    pulled = pull_for_labs(["mod-008"], Said(said), engine)
+    assert pulled["redis"] == "not in the registry: `up` builds it"
+    assert {name for name, tag in pulled.items() if tag.startswith("lab/")} == set(pulled) - {"redis"}
+    assert not any(argv[:2] == ["docker", "build"] for argv in engine.calls)
+
+
+def test_images_pull_without_a_registry_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(remote.ENV, raising=False)
+    with pytest.raises(UsageError, match="LAB_IMAGE_REGISTRY is not set"):
+        pull_for_labs(["mod-008"], Silent(), FakeRun())
