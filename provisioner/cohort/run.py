@@ -20,6 +20,7 @@ from provisioner.core.report import Reporter
 from provisioner.core.state import InstanceRef, Store, all_instances
 from provisioner.definitions import catalog
 from provisioner.lifecycle.down import down as do_down
+from provisioner.lifecycle.images import sources
 from provisioner.lifecycle.steps import Options
 from provisioner.lifecycle.up import up as do_up
 
@@ -75,6 +76,13 @@ def check_capacity(lab_id: str, count: int, force: bool) -> None:
         )
 
 
+def _images_ready(lab_id: str, report: Reporter) -> None:
+    """The lab's images, ready before the students start, and one line on where each came from."""
+    made = sources(lab_id, report)
+    if made:
+        report.step("images", "; ".join(f"{name} {where}" for name, where in made.items()))
+
+
 def up(
     lab_id: str,
     roster: Path,
@@ -91,6 +99,8 @@ def up(
     current = members(lab_id)
     todo = [s for s in students if s.id not in current or current[s.id].status != "ready"]
     check_capacity(lab_id, len(todo), force)
+    if todo:  # once, not once per student: pulled where a registry has them, else built
+        _images_ready(lab_id, report_for("images"))
     removed = sorted(set(current) - {s.id for s in students})
     done = [Outcome(s.id, "skipped") for s in students if s not in todo]
     outcomes = _provision(lab_id, todo, jobs, ttl, report_for)

@@ -68,3 +68,27 @@ def _tag_or_none(name: str, run: Runner) -> str | None:
         return images.tag_for(name, run)
     except UsageError:  # an optional component without a folder here
         return None
+
+
+def sources(lab_id: str, report: Reporter, run: Runner = proc.run) -> dict[str, str]:
+    """Make the lab's container images ready once (pulled where a registry has them, else built),
+    before a cohort's students start: name -> where each came from, for the capacity line."""
+    names = [c.image for c in catalog.load(lab_id).sandbox.components if c.image]
+    if not names:
+        return {}
+    here = {name for name in names if images.exists(images.BASE, run) and _present(name, run)}
+    ready = build_for_labs([lab_id], report, run)
+    return {name: _source(name in here, tag) for name, tag in ready.items()}
+
+
+def _source(was_here: bool, tag: str) -> str:
+    if was_here:
+        return "here already"
+    if tag in remote.pulled:
+        return f"pulled from {remote.registry()}"
+    return "built here" if tag.startswith("lab/") else tag  # else why it is unavailable
+
+
+def _present(name: str, run: Runner) -> bool:
+    tag = _tag_or_none(name, run)
+    return tag is not None and images.exists(tag, run)

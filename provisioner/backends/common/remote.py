@@ -22,6 +22,8 @@ REFUSED = ("unauthorized", "authentication required", "no basic auth credentials
 MISSING = ("manifest unknown", "not found", "does not exist")
 # References this process found missing or could not reach: said once, not tried again.
 _missed: set[str] = set()
+# Local tags this process pulled: where a cohort's images came from.
+pulled: set[str] = set()
 
 
 def registry() -> str | None:
@@ -49,6 +51,7 @@ def pull(tag: str, progress: Progress, run: Runner, remote_tag: str | None = Non
         run(["docker", "tag", ref, tag], timeout=60)
         run(["docker", "rmi", ref], check=False, timeout=60)  # the local name is the one lab uses
         progress(f"pulled {tag} from {where}")
+        pulled.add(tag)
         return True
     said = (result.stderr_tail or result.stdout or "").strip().splitlines()
     reason = said[-1] if said else f"docker pull exited with {result.returncode}"

@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 
 from provisioner.backends.common import images, remote
+from provisioner.backends.common.engine import ENGINE_VERSION
 from provisioner.core.errors import EXIT_INFRA, InfraError, UsageError
 from provisioner.core.proc import Result
 from provisioner.core.report import Silent
-from provisioner.lifecycle.images import pull_for_labs
+from provisioner.lifecycle.images import pull_for_labs, sources
 from tests.unit.backends.fake_run import FakeRun
 
 INSPECT = ("docker", "image", "inspect", "--format", "{{.Id}}")
@@ -23,6 +24,7 @@ PULL = ("docker", "pull", "-q")
 def said(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.setenv(remote.ENV, REGISTRY + "/")
     monkeypatch.setattr(remote, "_missed", set())
+    monkeypatch.setattr(remote, "pulled", set())
     return []
 
 
@@ -117,7 +119,7 @@ class Engine(FakeRun):
     """An engine whose images appear when pulled: the registry has all but `lacks`."""
 
     def __init__(self, lacks: set[str]) -> None:
-        super().__init__({(*INSPECT, images.BASE): "sha256:base\n"})
+        super().__init__({(*INSPECT, images.BASE): "sha256:base\n", tuple(ENGINE_VERSION): "20.10.24\n"})
         self.lacks = lacks
 
     def __call__(self, argv: Any, **options: Any) -> Result:
@@ -146,3 +148,15 @@ def test_images_pull_without_a_registry_is_a_usage_error(monkeypatch: pytest.Mon
     monkeypatch.delenv(remote.ENV, raising=False)
     with pytest.raises(UsageError, match="LAB_IMAGE_REGISTRY is not set"):
         pull_for_labs(["mod-008"], Silent(), FakeRun())
+
+
+def test_a_cohort_is_told_where_each_image_came_from(said: list[str]) -> None:
+    redis = images.tag_for("redis", FakeRun({(*INSPECT, images.BASE): "sha256:base\n"}))
+    engine = Engine(lacks={redis})
+    workstation = images.tag_for("db-workstation", engine)
+    engine.answers[(*INSPECT, workstation)] = "sha256:here\n"
+    assert sources("mod-008", Said(said), engine) == {
+        "postgres-mlops": f"pulled from {REGISTRY}",
+        "redis": "built here",
+        "db-workstation": "here already",
+    }
