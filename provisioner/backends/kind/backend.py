@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from provisioner import TOOL
 from provisioner.backends.base import Orphan, Progress, TerraformBackend
+from provisioner.backends.common import images as common_images
 from provisioner.backends.common import ports
 from provisioner.backends.common.engine import engine_running
 from provisioner.backends.common.findings import Finding
@@ -127,6 +128,8 @@ class KindBackend(TerraformBackend):
         for lab in labs:
             wanted = [item for c in lab.sandbox.components for item in c.load]
             built |= {tag: tag for tag in images.ensure_cluster_images(wanted, progress, self.run)}
+            # and under their content-hash tags, the ones a registry serves (`lab images push`)
+            built |= {i.image: common_images.ensure(i.image, progress, self.run) for i in wanted}
         return built
 
     def orphans(self, known: set[str]) -> list[Orphan]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 
-from provisioner.backends.common import images
+from provisioner.backends.common import images, remote
 from provisioner.backends.common.runner import Runner
 from provisioner.core import deadlines, paths
 from provisioner.definitions.sandbox import ClusterImage
@@ -21,13 +21,14 @@ def node_tag(run: Runner) -> str:
 
 
 def ensure_node(progress: Progress, run: Runner) -> str:
-    """Build the node image unless one with the same content hash exists; returns its tag."""
+    """Pull (where a registry has it) or build the node image unless one with the same content
+    hash exists; returns its tag."""
     if images.exists(images.BASE, run) and images.exists(tag := node_tag(run), run):
         return tag
     with images.build_lock():
         images.ensure_base(progress, run)
         tag = node_tag(run)
-        if not images.exists(tag, run):
+        if not images.exists(tag, run) and not remote.pull(tag, progress, run):
             progress(f"building the kind node image {tag} from source (about 20 minutes the first time)")
             run(
                 ["bash", str(paths.IMAGES_DIR / NODE / "build"), tag],
