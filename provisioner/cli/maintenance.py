@@ -51,6 +51,20 @@ def images_build(app: App, lab_ids: tuple[str, ...]) -> None:
         click.echo(f"{name:<20} {tag}")
 
 
+@images.command("list")
+@click.argument("lab_ids", nargs=-1)
+@OUTPUT
+@pass_app
+def images_list(app: App, lab_ids: tuple[str, ...]) -> None:
+    """Each image of the given labs (default: every docker lab): its tag, whether it is here
+    (present, stale, missing) and, with LAB_IMAGE_REGISTRY set, in the registry."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.lifecycle.image_list import listing
+
+    rows = listing(list(lab_ids))
+    output.render(app, rows, lambda: output.image_rows(rows))
+
+
 @images.command("pull")
 @click.argument("lab_ids", nargs=-1)
 @OUTPUT

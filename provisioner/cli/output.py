@@ -74,6 +74,13 @@ def verify_lines(outcome: Any) -> Iterator[str]:
         yield f"UNAVAILABLE {name}: {why}"
 
 
+def image_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
+    """`lab images list`: one aligned line per image."""
+    for r in rows:
+        remote = f"  registry: {r['remote']}" if "remote" in r else ""
+        yield f"{r['image']:<20} {r['tag'] or '-':<36} {r['local']}{remote}"
+
+
 def down_line(lab_id: str, instance: str, removed: bool) -> str:
     """`lab down`: whether there was anything to remove."""
     return f"removed {lab_id} ({instance})" if removed else f"nothing to remove for {lab_id} ({instance})"

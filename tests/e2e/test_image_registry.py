@@ -41,6 +41,10 @@ def test_pushed_images_are_pulled_not_built_and_refused_credentials_exit_3(
     assert tags and all(t.startswith("lab/") for t in tags), pushed
     try:
         subprocess.run(["docker", "rmi", *tags], check=True, capture_output=True)
+        listed = json.loads(lab("images", "list", LAB, "--output", "json", env=registry.env()).stdout)
+        assert {(r["tag"], r["local"] != "present", r["remote"]) for r in listed} == {
+            (t, True, "present") for t in tags
+        }
         up = lab("up", LAB, "-i", INSTANCE, env=registry.env())
         assert [t for t in tags if f"pulled {t} from {registry.host}" not in up.stderr] == [], up.stderr
         assert "building lab/" not in up.stderr, up.stderr

@@ -73,3 +73,18 @@ def push(tag: str, where: str, progress: Progress, run: Runner, remote_tag: str 
     finally:
         run(["docker", "rmi", ref], check=False, timeout=60)
     return ref
+
+
+def state(tag: str, run: Runner) -> str:
+    """Whether the registry has `tag`: present, missing, or what kept us from knowing."""
+    where = registry()
+    if where is None:
+        return f"unknown: no registry ({ENV} is not set)"
+    result = run(["docker", "manifest", "inspect", remote_ref(where, tag)], check=False, timeout=60)
+    if result.returncode == 0:
+        return "present"
+    said = (result.stderr_tail or result.stdout or "").strip().splitlines()
+    reason = said[-1] if said else f"docker manifest inspect exited with {result.returncode}"
+    if any(word in reason.lower() for word in ("no such manifest", *MISSING)):
+        return "missing"
+    return f"unknown: {reason}"

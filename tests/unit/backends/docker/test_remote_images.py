@@ -12,6 +12,7 @@ from provisioner.backends.common.engine import ENGINE_VERSION
 from provisioner.core.errors import EXIT_INFRA, InfraError, UsageError
 from provisioner.core.proc import Result
 from provisioner.core.report import Silent
+from provisioner.lifecycle.image_list import listing
 from provisioner.lifecycle.images import pull_for_labs, sources
 from tests.unit.backends.fake_run import FakeRun
 
@@ -160,3 +161,18 @@ def test_a_cohort_is_told_where_each_image_came_from(said: list[str]) -> None:
         "redis": "built here",
         "db-workstation": "here already",
     }
+
+
+def test_images_list_says_here_and_in_the_registry(said: list[str]) -> None:
+    engine = Engine(lacks=set())
+    redis = images.tag_for("redis", engine)
+    engine.answers[(*INSPECT, redis)] = "sha256:here\n"
+    engine.answers[("docker", "images", "--filter", "reference=lab/db-workstation")] = "0123abcd\n"
+    engine.answers[("docker", "manifest", "inspect", f"{REGISTRY}/{redis}")] = (1, "no such manifest: x")
+    rows = {r["image"]: r for r in listing(["mod-008"], engine)}
+    assert (rows["redis"]["local"], rows["redis"]["remote"]) == ("present", "missing")
+    assert (rows["db-workstation"]["local"], rows["db-workstation"]["remote"]) == (
+        "stale (older builds only)",
+        "present",
+    )
+    assert rows["postgres-mlops"]["local"] == "missing"
