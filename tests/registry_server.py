@@ -42,7 +42,7 @@ def running_registry(folder: Path) -> Iterator[Registry]:
     if not BINARY.exists():
         raise RuntimeError(f"no {BINARY}: `bash scripts/dev test` installs it")
     password = secrets.token_urlsafe(12)
-    host = f"127.0.0.1:{_free_port()}"
+    host = f"127.0.0.1:{free_port()}"
     config = _config(folder, host, password)
     with (folder / "registry.log").open("w") as log:
         server = subprocess.Popen([BINARY, "serve", config], stdout=log, stderr=subprocess.STDOUT)
@@ -76,7 +76,7 @@ def _config(folder: Path, host: str, password: str) -> Path:
     return config
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

@@ -58,7 +58,7 @@ def pull_for_labs(lab_ids: list[str], report: Reporter, run: Runner = proc.run) 
         return dict.fromkeys(names, "not pulled: the base image is not in the registry (`up` builds it here)")
     tags = {name: _tag_or_none(name, run) for name in names}
     return {
-        name: tag if tag and images.exists(tag, run) else "not in the registry: `up` builds it"
+        name: tag if tag and images.exists(tag, run) else "not pulled: `up` builds it here"
         for name, tag in tags.items()
     }
 

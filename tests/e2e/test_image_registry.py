@@ -1,8 +1,9 @@
 """Lab images through a registry, the way an instructor or CI publishes them: mod-008's images are
 pushed to a local CNCF distribution registry (Debian's docker-registry) with TLS and basic auth
 on, as users run one; removed here; then `lab up mod-008` with LAB_IMAGE_REGISTRY set pulls them
-and builds nothing. Credentials the registry refuses stop `up` with exit 3 and one line;
-`lab images pull` fetches what is missing, building nothing. Runs before the catalog smoke
+and builds nothing. Credentials the registry refuses stop `up` with exit 3 and one line; a
+missing tag or a registry that does not answer is one line each; `lab images pull` fetches what
+is missing, building nothing. Runs before the catalog smoke
 starts (marker solo): it removes images the smoke would use."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.helpers import docker_leftovers, lab, state_leftovers
-from tests.registry_server import BINARY, USER, Registry, docker_login, running_registry
+from tests.registry_server import BINARY, USER, Registry, docker_login, free_port, running_registry
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker, pytest.mark.solo]
 
@@ -61,6 +62,17 @@ def test_pushed_images_are_pulled_not_built_and_refused_credentials_exit_3(
         assert refused.returncode == 3, refused.stderr
         assert f"error: the registry {registry.host} refused the credentials" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+        # a registry that lacks the tag (an empty prefix of it), one that does not answer: one line
+        # each, nothing pulled, and `up` would build the image here
+        name = next(r["image"] for r in listed if r["tag"] == tags[0])
+        for where, says in (
+            (f"{registry.host}/empty", "has no"),
+            (f"127.0.0.1:{free_port()}", "cannot be reached for"),
+        ):
+            missed = lab("images", "pull", LAB, "--output", "json", env=registry.env() | {"LAB_IMAGE_REGISTRY": where})
+            assert json.loads(missed.stdout)[name] == "not pulled: `up` builds it here", missed.stdout
+            assert f"the registry {where} {says} {tags[0]} (" in missed.stderr, missed.stderr
 
         pulled = lab("images", "pull", LAB, "--output", "json", env=registry.env()).stdout
         assert sorted(json.loads(pulled).values()) == sorted(tags), pulled  # before class: pulled, nothing built

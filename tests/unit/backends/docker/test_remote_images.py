@@ -140,7 +140,7 @@ def test_images_pull_fetches_each_image_and_says_what_up_will_build(said: list[s
     redis = images.tag_for("redis", FakeRun({(*INSPECT, images.BASE): "sha256:base\n"}))
     engine = Engine(lacks={redis})
     pulled = pull_for_labs(["mod-008"], Said(said), engine)
-    assert pulled["redis"] == "not in the registry: `up` builds it"
+    assert pulled["redis"] == "not pulled: `up` builds it here"
     assert {name for name, tag in pulled.items() if tag.startswith("lab/")} == set(pulled) - {"redis"}
     assert not any(argv[:2] == ["docker", "build"] for argv in engine.calls)
 
