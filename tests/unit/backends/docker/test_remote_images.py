@@ -176,3 +176,13 @@ def test_images_list_says_here_and_in_the_registry(said: list[str]) -> None:
         "present",
     )
     assert rows["postgres-mlops"]["local"] == "missing"
+
+
+def test_a_node_image_the_registry_has_is_pulled_not_built_for_twenty_minutes(said: list[str]) -> None:
+    from provisioner.backends.kind import images as kind_images
+
+    run = FakeRun()
+    tag = missing_locally(run, kind_images.NODE)
+    assert kind_images.ensure_node(said.append, run) == tag
+    assert [*PULL, f"{REGISTRY}/{tag}"] in run.calls
+    assert not any(argv[:1] == ["bash"] for argv in run.calls)  # images/kind-node/build never ran
