@@ -15,12 +15,29 @@ from provisioner.definitions.model import Lab
 DEFAULT_BACKENDS = ("docker",)
 
 
+def selected(lab_ids: list[str]) -> list[Lab]:
+    """The given labs; without any, every lab on DEFAULT_BACKENDS."""
+    ids = lab_ids or [s["id"] for s in catalog.summaries() if s["backend"] in DEFAULT_BACKENDS]
+    return [catalog.load(lab_id) for lab_id in ids]
+
+
+def container_images(labs: list[Lab]) -> list[str]:
+    """The images/ folders the labs' components run, each once, in order."""
+    return list(dict.fromkeys(c.image for lab in labs for c in lab.sandbox.components if c.image))
+
+
+def tag_or_none(name: str, run: Runner) -> str | None:
+    """The image's current tag, or None for an optional component with no folder here."""
+    try:
+        return images.tag_for(name, run)
+    except UsageError:
+        return None
+
+
 def build_for_labs(lab_ids: list[str], report: Reporter, run: Runner = proc.run) -> dict[str, str]:
     """The images of the given labs (default: every lab on DEFAULT_BACKENDS), name -> tag or path."""
-    ids = lab_ids or [s["id"] for s in catalog.summaries() if s["backend"] in DEFAULT_BACKENDS]
     by_backend: dict[str, list[Lab]] = {}
-    for lab_id in ids:
-        lab = catalog.load(lab_id)
+    for lab in selected(lab_ids):
         by_backend.setdefault(lab.sandbox.backend, []).append(lab)
     built: dict[str, str] = {}
     for name, labs in by_backend.items():
@@ -49,34 +66,26 @@ def pull_for_labs(lab_ids: list[str], report: Reporter, run: Runner = proc.run) 
         raise UsageError(
             f"no registry to pull from: {remote.ENV} is not set", f"export {remote.ENV}=HOST:PORT[/prefix]"
         )
-    ids = lab_ids or [s["id"] for s in catalog.summaries() if s["backend"] in DEFAULT_BACKENDS]
-    labs = [catalog.load(lab_id) for lab_id in ids]
-    names = list(dict.fromkeys(c.image for lab in labs for c in lab.sandbox.components if c.image))
+    names = container_images(selected(lab_ids))
     report.step("pull", f"{len(names)} images from {remote.registry()}")
     images.prefetch(names, report.info, run)
     if not images.exists(images.BASE, run):
         return dict.fromkeys(names, "not pulled: the base image is not in the registry (`up` builds it here)")
-    tags = {name: _tag_or_none(name, run) for name in names}
+    tags = {name: tag_or_none(name, run) for name in names}
     return {
         name: tag if tag and images.exists(tag, run) else "not pulled: `up` builds it here"
         for name, tag in tags.items()
     }
 
 
-def _tag_or_none(name: str, run: Runner) -> str | None:
-    try:
-        return images.tag_for(name, run)
-    except UsageError:  # an optional component without a folder here
-        return None
-
-
 def sources(lab_id: str, report: Reporter, run: Runner = proc.run) -> dict[str, str]:
     """Make the lab's container images ready once (pulled where a registry has them, else built),
     before a cohort's students start: name -> where each came from, for the capacity line."""
-    names = [c.image for c in catalog.load(lab_id).sandbox.components if c.image]
+    names = container_images([catalog.load(lab_id)])
     if not names:
         return {}
-    here = {name for name in names if images.exists(images.BASE, run) and _present(name, run)}
+    base_here = images.exists(images.BASE, run)
+    here = {name for name in names if base_here and _present(name, run)}
     ready = build_for_labs([lab_id], report, run)
     return {name: _source(name in here, tag) for name, tag in ready.items()}
 
@@ -90,5 +99,5 @@ def _source(was_here: bool, tag: str) -> str:
 
 
 def _present(name: str, run: Runner) -> bool:
-    tag = _tag_or_none(name, run)
+    tag = tag_or_none(name, run)
     return tag is not None and images.exists(tag, run)
