@@ -1,20 +1,25 @@
-"""VM labs: time from `lab up` to SSH-ready and to verified, in the same run. SSH-ready (the
-guest booted and sshd answers) is the floor; the ratio verified / SSH-ready shows what
-configuration over SSH and the readiness checks add on top of the boot.
+"""VM labs: time from `lab up` to SSH-ready and to verified, against a plain QEMU boot of the
+same image in the same run.
 
     python bench/vm_up.py [mod-002]
 
-SSH-ready is when the forwarded port on 127.0.0.1 answers with an SSH banner (polled while `up`
-runs); verified is when `lab up` returns (its readiness checks have passed) plus `lab verify`.
-The accelerator (KVM or TCG) is the one `lab doctor` reports.
+The baseline boots the lab's first VM image with plain `qemu-system-x86_64`: the same kernel,
+initrd and command line, a throwaway copy-on-write disk over the same root image, a cloud-init
+seed with a throwaway key, the same memory and CPUs, the accelerator `lab doctor` decided (with
+the same TCG cache size), user networking with a loopback port forward to its sshd; it is timed
+from the start of QEMU to an SSH banner. SSH-ready is when the lab's forwarded port answers with
+an SSH banner (polled while `up` runs); verified is when `lab up` returns (its readiness checks
+have passed) plus `lab verify`. Ratios: SSH-ready / raw boot and verified / raw boot.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -23,6 +28,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lab_up import lab_cli
 from bench.teardown import torn_down
+from provisioner.backends.vm import accel, images
+from provisioner.backends.vm.backend import CMDLINE
+from provisioner.backends.vm.seed import iso_tool, seed_files
+from provisioner.core import proc
+from provisioner.definitions import catalog
+
+RAW_DEADLINE_S = 600
+TCG_TB_CACHE_MB = 256  # terraform/vm's tcg_tb_cache_mb default
 
 
 def banner(port: int) -> bool:
@@ -46,9 +59,98 @@ def ssh_port(lab_id: str) -> int | None:
     return None
 
 
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def raw_argv(lab_id: str, folder: Path, port: int) -> list[str]:
+    """Plain QEMU booting the lab's first VM image the way its libvirt domain does."""
+    lab = catalog.load(lab_id)
+    vm = lab.sandbox.components[0]
+    image = images.ensure_image(proc.run, images.variant_of(lab), lambda _line: None)
+    disk = folder / "root.qcow2"
+    subprocess.run(
+        ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image.root), str(disk)], check=True
+    )
+    seed = folder / "seed.iso"
+    for name, text in seed_files("bench", vm.name, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench bench").items():
+        (folder / name).write_text(text)
+    subprocess.run(
+        [
+            iso_tool() or "genisoimage",
+            "-quiet",
+            "-output",
+            str(seed),
+            "-volid",
+            "cidata",
+            "-joliet",
+            "-rock",
+            str(folder / "user-data"),
+            str(folder / "meta-data"),
+        ],
+        check=True,
+    )
+    verdict = (accel.forced() or accel.cached() or ("qemu", ""))[0]
+    accelerator = "kvm" if verdict == "kvm" else f"tcg,tb-size={TCG_TB_CACHE_MB}"
+    cmdline = " ".join(f"{k}={v}" for k, v in CMDLINE.items() if k != "_") + " " + CMDLINE["_"]
+    return [
+        "qemu-system-x86_64",
+        "-accel",
+        accelerator,
+        "-m",
+        str(vm.memory_mb),
+        "-smp",
+        str(max(1, int(vm.cpus))),
+        "-kernel",
+        str(image.kernel),
+        "-initrd",
+        str(image.initrd),
+        "-append",
+        cmdline,
+        "-drive",
+        f"file={disk},if=virtio,format=qcow2",
+        "-drive",
+        f"file={seed},if=virtio,format=raw,readonly=on",
+        "-netdev",
+        f"user,id=n0,hostfwd=tcp:127.0.0.1:{port}-:22",
+        "-device",
+        "virtio-net-pci,netdev=n0",
+        "-display",
+        "none",
+        "-serial",
+        f"file:{folder / 'console.log'}",
+        "-monitor",
+        "none",
+        "-nodefaults",
+    ]
+
+
+def raw_boot(lab_id: str) -> float:
+    """Seconds from starting plain QEMU to an SSH banner on its forwarded port."""
+    with tempfile.TemporaryDirectory(prefix="lab-bench-vm-") as tmp:
+        port = free_port()
+        argv = raw_argv(lab_id, Path(tmp), port)
+        started = time.perf_counter()
+        qemu = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            while time.perf_counter() - started < RAW_DEADLINE_S:
+                if qemu.poll() is not None:
+                    raise SystemExit(f"plain QEMU exited with {qemu.returncode}: {' '.join(argv)}")
+                if banner(port):
+                    return time.perf_counter() - started
+                time.sleep(0.25)
+            raise SystemExit(f"plain QEMU: no SSH banner within {RAW_DEADLINE_S} s")
+        finally:
+            qemu.kill()
+            qemu.wait()
+
+
 def main() -> None:
     lab_id = sys.argv[1] if len(sys.argv) > 1 else "mod-002"
     lab_cli("images", "build", lab_id)
+    raw = raw_boot(lab_id)
     found: dict[str, float] = {}
     stop = threading.Event()
     started = time.perf_counter()
@@ -74,12 +176,16 @@ def main() -> None:
     figures = {
         "lab": lab_id,
         "accelerator": vm_row.get("detail", "?"),
+        "raw_qemu_ssh_s": round(raw, 1),
         "ssh_ready_s": round(found.get("ssh_ready_s", float("nan")), 1),
         "verified_s": round(up + verify, 1),
         "down_s": round(down, 1),
     }
     if "ssh_ready_s" in found:
         figures["ratio_verified_to_ssh_ready"] = round((up + verify) / found["ssh_ready_s"], 2)
+        figures["ratio_ssh_ready_to_raw"] = round(found["ssh_ready_s"] / raw, 2)
+    figures["ratio_verified_to_raw"] = round((up + verify) / raw, 2)
+    figures["load_average"] = [round(x, 2) for x in os.getloadavg()]
     for key, value in figures.items():
         print(f"{key:<14} {value}")
     print(json.dumps(figures))
