@@ -30,9 +30,10 @@ from bench.lab_up import lab_cli
 from bench.teardown import torn_down
 from provisioner.backends.vm import accel, images
 from provisioner.backends.vm.backend import CMDLINE
-from provisioner.backends.vm.seed import iso_tool, seed_files
+from provisioner.backends.vm.seed import build_iso, seed_files
 from provisioner.core import proc
 from provisioner.definitions import catalog
+from tests.registry_server import free_port
 
 RAW_DEADLINE_S = 600
 TCG_TB_CACHE_MB = 256  # terraform/vm's tcg_tb_cache_mb default
@@ -59,12 +60,6 @@ def ssh_port(lab_id: str) -> int | None:
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def raw_argv(lab_id: str, folder: Path, port: int) -> list[str]:
     """Plain QEMU booting the lab's first VM image the way its libvirt domain does."""
     lab = catalog.load(lab_id)
@@ -75,23 +70,7 @@ def raw_argv(lab_id: str, folder: Path, port: int) -> list[str]:
         ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image.root), str(disk)], check=True
     )
     seed = folder / "seed.iso"
-    for name, text in seed_files("bench", vm.name, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench bench").items():
-        (folder / name).write_text(text)
-    subprocess.run(
-        [
-            iso_tool() or "genisoimage",
-            "-quiet",
-            "-output",
-            str(seed),
-            "-volid",
-            "cidata",
-            "-joliet",
-            "-rock",
-            str(folder / "user-data"),
-            str(folder / "meta-data"),
-        ],
-        check=True,
-    )
+    build_iso(proc.run, seed_files("bench", vm.name, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench bench"), seed)
     verdict = (accel.forced() or accel.cached() or ("qemu", ""))[0]
     accelerator = "kvm" if verdict == "kvm" else f"tcg,tb-size={TCG_TB_CACHE_MB}"
     cmdline = " ".join(f"{k}={v}" for k, v in CMDLINE.items() if k != "_") + " " + CMDLINE["_"]

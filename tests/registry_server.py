@@ -60,11 +60,17 @@ def docker_login(host: str, password: str, config: Path) -> None:
     subprocess.run(argv, input=password, text=True, check=True, capture_output=True)
 
 
-def _config(folder: Path, host: str, password: str) -> Path:
-    cert, key = folder / "registry.crt", folder / "registry.key"
+def self_signed(folder: Path, name: str) -> tuple[Path, Path]:
+    """A one-day certificate for 127.0.0.1 and its key, in folder: (name.crt, name.key)."""
+    cert, key = folder / f"{name}.crt", folder / f"{name}.key"
     argv = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
     argv += ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
     subprocess.run(argv, check=True, capture_output=True)
+    return cert, key
+
+
+def _config(folder: Path, host: str, password: str) -> Path:
+    cert, key = self_signed(folder, "registry")
     hashed = bcrypt.hashpw(password.encode(), bcrypt.gensalt()).decode()
     (folder / "htpasswd").write_text(f"{USER}:{hashed}\n")
     config = folder / "config.yml"

@@ -21,6 +21,7 @@ import pytest
 
 from provisioner.core import paths
 from tests.helpers import docker_leftovers, lab, state_leftovers
+from tests.registry_server import self_signed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
@@ -47,10 +48,7 @@ def served_mirror(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         pytest.skip("no filesystem provider mirror here to pack (online machines use the registry)")
     mirror = tmp_path / "mirror"
     subprocess.run([sys.executable, ROOT / "scripts" / "pack-provider-mirror", mirror], check=True, capture_output=True)
-    cert, key = tmp_path / "mirror.crt", tmp_path / "mirror.key"
-    argv = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"]
-    argv += ["-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)]
-    subprocess.run(argv, check=True, capture_output=True)
+    cert, key = self_signed(tmp_path, "mirror")
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Static, directory=str(mirror)))
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -58,24 +58,29 @@ def write_seed(run: Runner, slug: str, vm: str, public_key: str) -> Path:
     target = seed_dir() / f"{slug}-{vm}-seed-{digest}.iso"
     if target.is_file():
         return target
-    tool = iso_tool()
-    if not tool:
-        raise InfraError("neither mkisofs nor genisoimage is on PATH (cloud-init seeds need one)", libvirt_fix())
     seed_dir().mkdir(parents=True, exist_ok=True)
     for path in (storage_root(), seed_dir()):
         path.chmod(0o755)  # QEMU (user libvirt-qemu) reads the seed
     iso = seed_dir() / f".{target.name}.tmp"
     try:
-        with tempfile.TemporaryDirectory(prefix="lab-seed-") as tmp:
-            for name, text in files.items():
-                (Path(tmp) / name).write_text(text)
-            argv = [tool, "-quiet", "-output", str(iso), "-volid", "cidata", "-joliet", "-rock"]
-            run([*argv, *(str(Path(tmp) / name) for name in files)], timeout=60)
-        iso.chmod(0o644)  # a public key and a hostname: nothing secret
+        build_iso(run, files, iso)
         os.replace(iso, target)
     finally:
         iso.unlink(missing_ok=True)
     return target
+
+
+def build_iso(run: Runner, files: dict[str, str], iso: Path) -> None:
+    """A NoCloud seed ISO (volume id `cidata`) holding these files, readable by everyone."""
+    tool = iso_tool()
+    if not tool:
+        raise InfraError("neither mkisofs nor genisoimage is on PATH (cloud-init seeds need one)", libvirt_fix())
+    with tempfile.TemporaryDirectory(prefix="lab-seed-") as tmp:
+        for name, text in files.items():
+            (Path(tmp) / name).write_text(text)
+        argv = [tool, "-quiet", "-output", str(iso), "-volid", "cidata", "-joliet", "-rock"]
+        run([*argv, *(str(Path(tmp) / name) for name in files)], timeout=60)
+    iso.chmod(0o644)  # a public key and a hostname: nothing secret
 
 
 def drop_streamed_seeds(run: Runner, workdir: Path) -> None:
