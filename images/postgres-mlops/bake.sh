@@ -9,8 +9,10 @@ set -eu
 tpl=${LAB_PGDATA_TEMPLATE:?}
 sock=$(mktemp -d)
 
+# 1 MB WAL segments (not 16): each instance's first start copies the cluster, WAL included, and
+# a sandbox never needs more WAL than that at a time.
 initdb -D "$tpl" --username=postgres --encoding=UTF8 --locale=C.UTF-8 \
-    --auth-local=peer --auth-host=scram-sha-256 --no-sync >/dev/null
+    --auth-local=peer --auth-host=scram-sha-256 --no-sync --wal-segsize=1 >/dev/null
 cat >>"$tpl/postgresql.conf" <<CONF
 
 # lab: reachable on every interface of the container (publish the port on 127.0.0.1 only)
@@ -34,7 +36,7 @@ done
 # Frozen and analysed now, so autovacuum has nothing to do when an instance starts.
 vacuumdb -h "$sock" --all --freeze --analyze --quiet
 # Old WAL segments are removed, not recycled (wal_recycle=off): the image, and the copy each
-# instance makes at first start, carry one 16 MB segment instead of several.
+# instance makes at first start, carry one segment instead of several.
 psql -h "$sock" -X -q -d postgres -c "SELECT pg_switch_wal()" -c CHECKPOINT
 pg_ctl -D "$tpl" -w -s -m fast stop
 rm -rf "$sock" "$tpl/postmaster.opts"

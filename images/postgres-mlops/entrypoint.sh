@@ -1,9 +1,11 @@
 #!/bin/sh
 # Entrypoint of lab/postgres-mlops: on first start copy the cluster made at build time
-# (lab-postgres-bake) into $PGDATA and give the superuser `postgres` its password, then exec
-# postgres (PID 1).
-# Env: POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE (needed on first start only), PGDATA,
-#      LAB_PGDATA_TEMPLATE (set by the image).
+# (lab-postgres-bake) into $PGDATA, give the superuser `postgres` its password and each role
+# named by a POSTGRES_ROLE_PASSWORD_<role> variable that password and LOGIN, then exec postgres
+# (PID 1).
+# Env: POSTGRES_PASSWORD or POSTGRES_PASSWORD_FILE (needed on first start only),
+#      POSTGRES_ROLE_PASSWORD_<role> (optional, first start only; the role must exist in the
+#      image), PGDATA, LAB_PGDATA_TEMPLATE (set by the image).
 set -eu
 
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
@@ -17,6 +19,17 @@ esac
 [ "${1:-}" = postgres ] && shift
 
 log() { echo "lab-postgres-entrypoint: $*" >&2; }
+
+# ALTER ROLE statement for single-user mode: role, password, extra options.
+alter() { printf "ALTER ROLE %s%s PASSWORD '%s';\n" "$1" "$3" "$(printf '%s' "$2" | sed "s/'/''/g")"; }
+
+# One ALTER ROLE ... LOGIN per POSTGRES_ROLE_PASSWORD_<role>; role names are plain identifiers.
+role_passwords() {
+    for role in $(env | sed -n 's/^POSTGRES_ROLE_PASSWORD_\([a-z_][a-z0-9_]*\)=.*/\1/p'); do
+        eval "rpw=\${POSTGRES_ROLE_PASSWORD_$role}"
+        alter "$role" "$rpw" " LOGIN"
+    done
+}
 
 if [ ! -s "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA" 2>/dev/null || true
@@ -37,12 +50,14 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
     log "copying the seeded cluster into $PGDATA"
     cp -a "$LAB_PGDATA_TEMPLATE/." "$PGDATA/"
     chmod 0700 "$PGDATA"
-    # Single-user mode: no network and no second server start. The password reaches it on stdin
+    # Single-user mode: no network and no second server start. The passwords reach it on stdin
     # (printf is a shell builtin: never on a command line); fsync=off because the syncfs below
-    # makes everything durable at once.
-    printf "ALTER ROLE postgres PASSWORD '%s';\n" "$(printf '%s' "$pw" | sed "s/'/''/g")" |
-        postgres --single -D "$PGDATA" -c fsync=off postgres >/dev/null
-    unset pw
+    # makes everything durable at once. A failed statement stops the start (exit_on_error) and is
+    # not echoed to the log (log_min_error_statement): it would show a password.
+    { alter postgres "$pw" ""; role_passwords; } |
+        postgres --single -D "$PGDATA" -c fsync=off -c exit_on_error=on -c log_min_error_statement=panic \
+            postgres >/dev/null
+    unset pw rpw
     sync -f "$PGDATA"
 fi
 

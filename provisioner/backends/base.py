@@ -55,6 +55,10 @@ class Backend(ABC):
     def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]:
         """argv that runs `argv` inside the sandbox host `host`."""
 
+    def after_ready_steps(self) -> list[Step]:
+        """Steps run once the readiness checks have passed, on the ready sandbox; none by default."""
+        return []
+
     def reset_steps(self) -> list[Step]:
         """Steps that bring a made sandbox back to how `up` left it; none: this backend cannot."""
         return []
@@ -193,7 +197,10 @@ class TerraformBackend(Backend):
     def configure(self, ctx: Context) -> None:
         lab = ctx.require_lab()
         inventory = self.inventory(ctx)
-        for book in parts.playbooks(lab.id):
+        books = parts.playbooks(lab.id)
+        if not books:
+            ctx.report.info(f"nothing to configure per instance: no ansible/labs/{lab.id}/{parts.PLAYBOOK}")
+        for book in books:
             run_playbook(
                 book,
                 inventory,

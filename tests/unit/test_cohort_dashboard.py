@@ -131,8 +131,8 @@ def test_a_new_version_goes_out_only_when_a_student_changed(worker: Worker) -> N
 
 
 def test_a_lab_whose_backend_cannot_reset_is_not_offered_a_reset(lab_home: Path) -> None:
-    Store(InstanceRef("mod-002", "ada")).update(status="ready", student="ada", created=time.time())
-    worker = Worker(Board("mod-002", 0), lab_home / "dashboard.log")
+    Store(InstanceRef("mod-006", "ada")).update(status="ready", student="ada", created=time.time())
+    worker = Worker(Board("mod-006", 0), lab_home / "dashboard.log")
     assert worker.board.snapshot["actions"] == ["check", "up"]
     reset = _client(worker, None).post("/api/students/ada/reset", headers={"x-csrf-token": CSRF})
     assert reset.status_code == 404

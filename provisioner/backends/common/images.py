@@ -4,12 +4,12 @@ Every function takes the command runner (`run`); the backends pass their own, un
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import os
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from provisioner import TOOL, __version__
@@ -17,15 +17,22 @@ from provisioner.backends.common import remote
 from provisioner.backends.common.locks import flock
 from provisioner.backends.common.runner import Runner
 from provisioner.core import deadlines, paths, proc
-from provisioner.core.errors import UsageError
+from provisioner.core.errors import CommandError, UsageError
+from provisioner.core.parallel import in_order
 
 BASE = "lab/debian:bookworm"
+BUILD_TAIL = 25  # lines of a failing step's output shown: pip's or apt's error and its context
 Progress = Callable[[str], None]
 
 
 def exists(tag: str, run: Runner = proc.run) -> bool:
     """An image with this tag is on the engine."""
-    return run(["docker", "image", "inspect", "--format", "{{.Id}}", tag], check=False, timeout=30).returncode == 0
+    return _id_or_none(tag, run) is not None
+
+
+def _id_or_none(tag: str, run: Runner) -> str | None:
+    found = run(["docker", "image", "inspect", "--format", "{{.Id}}", tag], check=False, timeout=30)
+    return found.stdout.strip() if found.returncode == 0 else None
 
 
 def base_id(run: Runner = proc.run) -> str:
@@ -56,13 +63,13 @@ def ensure_base(progress: Progress, run: Runner = proc.run) -> None:
         run(argv, on_line=progress, on_stderr=progress, timeout=deadlines.IMAGE_BUILD.seconds())
 
 
-def tag_for(name: str, run: Runner = proc.run) -> str:
-    """lab/<name>:<hash of its folder and of the base image>."""
+def tag_for(name: str, run: Runner = proc.run, base: str | None = None) -> str:
+    """lab/<name>:<hash of its folder and of the base image (whose id `base` is, if known)>."""
     folder = paths.IMAGES_DIR / name
     # A folder is an image by its Dockerfile, or by a build script of its own (the kind node image).
     if not ((folder / "Dockerfile").is_file() or (folder / "build").is_file()):
         raise UsageError(f"no image {name!r}: images/{name}/Dockerfile does not exist")
-    return f"lab/{name}:{content_hash(folder, base_id(run))}"
+    return f"lab/{name}:{content_hash(folder, base or base_id(run))}"
 
 
 def prefetch(names: list[str], progress: Progress, run: Runner = proc.run) -> None:
@@ -79,8 +86,7 @@ def prefetch(names: list[str], progress: Progress, run: Runner = proc.run) -> No
         with contextlib.suppress(UsageError):  # no folder (an optional component): `ensure` says so
             tags.append(tag_for(name, run))
     missing = [tag for tag in tags if not exists(tag, run)]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda tag: remote.pull(tag, progress, run), missing))
+    in_order(lambda tag: remote.pull(tag, progress, run), missing, 4)
 
 
 def build_lock() -> contextlib.AbstractContextManager[None]:
@@ -91,7 +97,8 @@ def build_lock() -> contextlib.AbstractContextManager[None]:
 
 def ensure(name: str, progress: Progress, run: Runner = proc.run) -> str:
     """Build images/<name> unless an image with the same content hash exists; returns its tag."""
-    if exists(BASE, run) and exists(tag := tag_for(name, run), run):
+    base = _id_or_none(BASE, run)
+    if base is not None and exists(tag := tag_for(name, run, base), run):
         return tag
     with build_lock():
         ensure_base(progress, run)
@@ -108,13 +115,21 @@ def _build(name: str, tag: str, progress: Progress, run: Runner) -> None:
     # What a registry's copy is: the tool version that built it, and the base it was built on.
     labels = [f"--label=org.lab.tool={TOOL}", f"--label=org.lab.version={__version__}", f"--label=org.lab.image={name}"]
     labels.append(f"--label=org.lab.base={base_id(run)}")
-    run(
-        ["docker", "build", "--pull=false", "--force-rm", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
-        env=_build_env(),
-        on_line=lambda line: _build_line(line, progress),
-        on_stderr=progress,
-        timeout=deadlines.IMAGE_BUILD.seconds(),
-    )
+    step_output: collections.deque[str] = collections.deque(maxlen=BUILD_TAIL)
+    try:
+        run(
+            ["docker", "build", "--pull=false", "--force-rm", "-t", tag, *labels, str(paths.IMAGES_DIR / name)],
+            env=_build_env(),
+            on_line=lambda line: _build_line(line, progress, step_output),
+            on_stderr=progress,
+            timeout=deadlines.IMAGE_BUILD.seconds(),
+        )
+    except CommandError:
+        # The classic builder writes a failing step's own words to stdout and only "returned a
+        # non-zero code" to stderr: without these lines the error would not say what went wrong.
+        for line in step_output:
+            progress(f"  | {line}")
+        raise
 
 
 def _build_env() -> dict[str, str]:
@@ -122,9 +137,12 @@ def _build_env() -> dict[str, str]:
     return os.environ | {"DOCKER_BUILDKIT": "0"}
 
 
-def _build_line(line: str, progress: Progress) -> None:
+def _build_line(line: str, progress: Progress, step_output: collections.deque[str]) -> None:
     if line.startswith("Step ") or line.startswith("Successfully"):
         progress(line.strip())
+        step_output.clear()
+    elif line.strip():
+        step_output.append(line.rstrip())
 
 
 def stale(run: Runner) -> list[str]:

@@ -9,10 +9,12 @@ from provisioner.backends.common import images
 from provisioner.backends.common.engine import engine_running
 from provisioner.backends.common.runner import Runner
 from provisioner.core.errors import LabError
+from provisioner.core.parallel import in_order
 from provisioner.lifecycle.steps import Context, Produced
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
+    from provisioner.definitions.sandbox import AnyComponent
 
 
 def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]) -> dict[str, str]:
@@ -37,16 +39,25 @@ def build_for_labs(run: Runner, labs: list[Lab], progress: Callable[[str], None]
 def ensure_for_instance(run: Runner, ctx: Context) -> Produced:
     """The `images` step. An optional component whose image has no Dockerfile here, or fails to
     build (e.g. it needs an upstream download), is left out with the reason in state["unavailable"]."""
-    tags, unavailable = {}, {}
-    images.prefetch([c.image for c in ctx.require_lab().sandbox.components if c.image], ctx.report.info, run)
-    for c in ctx.require_lab().sandbox.components:
-        if not c.image:
-            continue
-        try:
-            tags[c.name] = images.ensure(c.image, ctx.report.info, run)
-        except LabError as exc:
-            if not c.optional:
-                raise
-            unavailable[c.name] = f"{exc.message} (optional: the sandbox runs without it)"
-            ctx.report.info(f"optional component {c.name} is unavailable: {unavailable[c.name]}")
-    return {"images": tags, "unavailable": unavailable}
+    components = [c for c in ctx.require_lab().sandbox.components if c.image]
+    images.prefetch([str(c.image) for c in components], ctx.report.info, run)
+    # Side by side: each is a content hash and a `docker image inspect`; builds take turns (a lock).
+    found = dict(
+        zip([c.name for c in components], in_order(lambda c: _ensure(run, ctx, c), components, 4), strict=True)
+    )
+    return {
+        "images": {name: tag for name, (tag, _) in found.items() if tag},
+        "unavailable": {name: why for name, (_, why) in found.items() if why},
+    }
+
+
+def _ensure(run: Runner, ctx: Context, component: AnyComponent) -> tuple[str | None, str | None]:
+    """(tag, None), or for an optional component that cannot be had (None, why)."""
+    try:
+        return images.ensure(str(component.image), ctx.report.info, run), None
+    except LabError as exc:
+        if not component.optional:
+            raise
+        why = f"{exc.message} (optional: the sandbox runs without it)"
+        ctx.report.info(f"optional component {component.name} is unavailable: {why}")
+        return None, why

@@ -3,8 +3,12 @@ without this state root's labels is touched."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
+from provisioner.core.parallel import in_order
 
 LABEL_INSTANCE = "org.lab.instance"
 LABEL_HOME = "org.lab.home"
@@ -12,6 +16,7 @@ LABEL_HOME = "org.lab.home"
 LIST = {"container": ["ps", "-a"], "network": ["network", "ls"], "volume": ["volume", "ls"]}
 REMOVE = {"container": ["rm", "-f", "-v"], "network": ["network", "rm"], "volume": ["volume", "rm", "-f"]}
 Orphan = dict[str, str]
+SWEPT = frozenset({"docker_container", "docker_volume", "terraform_data"})
 
 
 def home_label() -> str:
@@ -29,12 +34,27 @@ def labelled(run: Runner, kind: str, *labels: str, show: str | None = None) -> l
     return out.splitlines() if show else out.split()
 
 
-def sweep_labelled(run: Runner, *labels: str) -> None:
-    """Containers first (they hold networks and volumes), then networks, then volumes."""
-    for kind, rm in REMOVE.items():
-        ids = labelled(run, kind, *labels)
-        if ids:
-            run(["docker", *rm, *ids], timeout=120)
+def sweep_labelled(run: Runner, *labels: str, kinds: tuple[str, ...] = tuple(REMOVE)) -> None:
+    """Containers first (they hold networks and volumes), then networks and volumes together;
+    each listing and the last two removals in parallel, since `down` waits for all of it."""
+    found = dict(zip(kinds, in_order(lambda kind: labelled(run, kind, *labels), kinds, 3), strict=True))
+
+    def remove(kind: str) -> None:
+        if found.get(kind):
+            run(["docker", *REMOVE[kind], *found[kind]], timeout=120)
+
+    remove("container")
+    in_order(remove, [k for k in kinds if k != "container"], 2)
+
+
+def sweepable(tfstate: Path) -> bool:
+    """Every resource in this Terraform state is one sweep_labelled removes: terraform/docker makes
+    only labelled containers and volumes, and its one terraform_data is the labelled network."""
+    try:
+        resources = json.loads(tfstate.read_text()).get("resources", [])
+    except (OSError, ValueError):
+        return False
+    return all(r.get("mode") == "data" or r.get("type") in SWEPT for r in resources)
 
 
 def orphans(run: Runner, known: set[str]) -> list[Orphan]:

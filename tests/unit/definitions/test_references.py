@@ -28,7 +28,7 @@ def test_the_catalog_references_only_what_it_defines() -> None:
 def test_unknown_secret_endpoint_host_and_host_variable_each_with_their_path(tmp_path: Path) -> None:
     problems = problems_after(
         tmp_path,
-        ("{{ secrets.learner_password }}", "{{ secrets.learner_pw }}"),
+        ("learner:{{ secrets.learner_password }}@", "learner:{{ secrets.learner_pw }}@"),
         ("{{ endpoints.redis }}", "{{ endpoints['cache'] }}"),
         ("{{ hosts.redis.container }}", "{{ hosts.redis.domain }} {{ hosts.cache.container }}"),
     )
