@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from provisioner import backends
-from provisioner.checks.runner import CheckEnv, CheckResult, run_checks
+from provisioner.checks.runner import CheckEnv, CheckResult, run_check
 from provisioner.core import redact
 from provisioner.core.errors import InfraError
+from provisioner.core.parallel import in_order
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import Store, instance_ref
 from provisioner.definitions import catalog
@@ -16,6 +17,12 @@ from provisioner.definitions.model import Check
 from provisioner.lifecycle.diagnostics import collect
 from provisioner.lifecycle.needs import components_needed
 from provisioner.lifecycle.steps import Context
+
+# Checks of one sandbox in flight at once: a class of sandboxes on one machine pays each as a process.
+READINESS_WORKERS = 4
+# While `up` waits: seconds any check keeps trying a host that does not answer at all (a guest
+# under emulation can be too busy for a new SSH connection for a while after its boot).
+UNREACHED_GRACE = 60.0
 
 
 def check_env(ctx: Context) -> CheckEnv:
@@ -36,28 +43,48 @@ def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:
     run, and block neither `up` nor `verify`)."""
     lab = ctx.require_lab()
     checks = lab.checks if retry else [c.model_copy(update={"retry": 0}) for c in lab.checks]
-    return run_available(ctx, checks, on_retry=ctx.report.info)
+    # Readiness checks only read, so they wait side by side: `up` waits for the slowest, not the sum.
+    results: list[CheckResult] = []
+    grace = UNREACHED_GRACE if retry else 0.0
+    for wave in waves(checks):
+        results += run_available(ctx, wave, ctx.report.info, READINESS_WORKERS, grace)
+    return results
+
+
+def waves(checks: list[Check]) -> list[list[Check]]:
+    """The checks split before each one with no retry window that follows one with a window. A
+    check tried once assumes what the waits listed before it wait for (SSH, then the engine, then
+    the engine's images): run beside them, it would fail while the guest is still coming up."""
+    groups: list[list[Check]] = [[]]
+    for check in checks:
+        if not check.retry and any(c.retry for c in groups[-1]):
+            groups.append([])
+        groups[-1].append(check)
+    return groups
 
 
 def run_available(
-    ctx: Context, checks: list[Check], on_retry: Callable[[str], None] | None = None
+    ctx: Context,
+    checks: list[Check],
+    on_retry: Callable[[str], None] | None = None,
+    workers: int = 1,
+    unreached_grace: float = 0.0,
 ) -> list[CheckResult]:
-    """Run the checks. One needing an optional component that is unavailable here (the backend
-    says which and why) is not run: it is reported failed, seen "unavailable: <reason>", marked
-    extra["unavailable"] = component, and `blocking` leaves it out."""
+    """Run the checks, `workers` at a time, results in their order. One needing an optional
+    component that is unavailable here (the backend says which and why) is not run: it is
+    reported failed, seen "unavailable: <reason>", marked extra["unavailable"] = component, and
+    `blocking` leaves it out."""
     lab = ctx.require_lab()
     env, unavailable = check_env(ctx), ctx.require_backend().unavailable_components(ctx)
-    results = []
-    for check in checks:
+
+    def one(check: Check) -> CheckResult:
         missing = sorted(components_needed(lab, check) & set(unavailable))
         if not missing:
-            results += run_checks([check], env, on_retry=on_retry)
-            continue
-        component = missing[0]
-        seen = f"unavailable: {unavailable[component]}"
-        expected = f"optional component {component} to be available"
-        results.append(CheckResult(check.name, check.kind, False, expected, seen, 0.0, 0, {"unavailable": component}))
-    return results
+            return run_check(check, env, on_retry, unreached_grace)
+        seen, expected = f"unavailable: {unavailable[missing[0]]}", f"optional component {missing[0]} to be available"
+        return CheckResult(check.name, check.kind, False, expected, seen, 0.0, 0, {"unavailable": missing[0]})
+
+    return in_order(one, checks, workers)
 
 
 def blocking(results: list[CheckResult]) -> list[CheckResult]:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from provisioner.checks.runner import CheckEnv, run_check
+from provisioner.checks.runner import CheckEnv, pause, run_check
 from provisioner.core.proc import Result
 from provisioner.definitions.model import Check
 
@@ -96,6 +96,18 @@ def test_retry_window_retries_until_it_passes() -> None:
     assert result.passed and result.attempts == 3
 
 
+def test_while_up_waits_a_host_that_does_not_answer_is_tried_again_even_by_a_one_off_check() -> None:
+    def env(codes: list[int]) -> CheckEnv:
+        answers = iter(codes)
+        run = lambda argv, **_kw: Result(argv, next(answers), "", "")  # noqa: E731
+        return CheckEnv({}, lambda host, argv: ["ssh", host, *argv], run)
+
+    one_off = check(command={"host": "vm", "argv": ["id", "-u", "mlsvc"]})
+    assert run_check(one_off, env([255, 255, 0]), unreached_grace=5).passed  # no SSH yet, then an answer
+    assert run_check(one_off, env([1, 0]), unreached_grace=5).attempts == 1  # an answer is a verdict
+    assert not run_check(one_off, env([255, 0])).passed  # `lab check`, `lab verify`: no grace
+
+
 def test_a_slow_machine_scales_the_attempt_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
     timeouts: list[float] = []
 
@@ -106,3 +118,7 @@ def test_a_slow_machine_scales_the_attempt_timeout(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("LAB_TIMEOUT_SCALE", "3")
     assert run_check(check(command={"argv": ["probe"]}), CheckEnv({}, run=run)).passed
     assert timeouts == [6]
+
+
+def test_a_check_is_retried_at_once_then_at_most_once_a_second() -> None:
+    assert [pause(n) for n in range(1, 7)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
