@@ -104,6 +104,13 @@ class KindBackend(TerraformBackend):
         if tags:
             cluster.load(self.run, ctx.name, tags, self.deadline(ctx, "apply"))
 
+    def destroy(self, ctx: Context) -> None:
+        # An up killed while kind made the cluster: Terraform never recorded it, and its nodes
+        # keep busy the network Terraform is about to remove. kind deletes them by name first.
+        if "terraform_data.cluster" not in self.terraform(ctx).addresses(frozenset({"terraform_data"})):
+            cluster.delete(self.run, ctx.name, tools.kubeconfig(ctx))
+        super().destroy(ctx)
+
     def sweep(self, ctx: Context) -> None:
         cluster.remove(self.run, ctx.name, ctx.ref.key, tools.kubeconfig(ctx))
         tools.kubeconfig(ctx).unlink(missing_ok=True)

@@ -36,13 +36,18 @@ def load(run: Runner, name: str, tags: list[str], seconds: float) -> None:
 def remove(run: Runner, name: str, key: str, kubeconfig: Path | None = None) -> None:
     """Delete the cluster `name` (a no-op when it does not exist) and its network. kind edits the
     kubeconfig it is given (beside a lock file): the instance's, else a scratch one, never ~/.kube."""
-    kind = tools.binary("kind")
-    with tempfile.TemporaryDirectory() as scratch:
-        config = str(kubeconfig or Path(scratch) / "kubeconfig")
-        run([kind, "delete", "cluster", "--name", name, "--kubeconfig", config], check=False, timeout=180)
+    delete(run, name, kubeconfig)
     filters = ["--filter", f"label={LABEL_INSTANCE}={key}", "--filter", f"name=^{name}$"]
     for net in run(["docker", "network", "ls", "-q", *filters], check=False, timeout=60).stdout.split():
         run(["docker", "network", "rm", net], check=False, timeout=60)
+
+
+def delete(run: Runner, name: str, kubeconfig: Path | None = None) -> None:
+    """`kind delete cluster`: its nodes and its kubeconfig entry; a no-op when it does not exist."""
+    with tempfile.TemporaryDirectory() as scratch:
+        config = str(kubeconfig or Path(scratch) / "kubeconfig")
+        argv = [tools.binary("kind"), "delete", "cluster", "--name", name, "--kubeconfig", config]
+        run(argv, check=False, timeout=180)
 
 
 def orphans(run: Runner, known: set[str], home: str) -> list[Orphan]:

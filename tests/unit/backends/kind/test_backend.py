@@ -67,6 +67,20 @@ def test_the_sweep_deletes_the_cluster_and_its_labelled_network_only(tools: Path
     assert run.calls[-1] == ["docker", "network", "rm", "n1"]
 
 
+def test_down_deletes_a_cluster_terraform_never_recorded_before_its_network(
+    tools: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LAB_TERRAFORM", "/bin/true")
+    c = ctx()
+    state = {"resources": [{"mode": "managed", "type": "terraform_data", "name": "network", "instances": [{}]}]}
+    c.store.path("terraform").mkdir(parents=True)
+    (c.store.path("terraform") / "terraform.tfstate").write_text(json.dumps(state))
+    run = FakeRun()
+    KindBackend(run).destroy(c)
+    assert run.calls[0][:5] == [str(tools / "kind"), "delete", "cluster", "--name", c.name]
+    assert "destroy" in run.calls[-1]  # then Terraform's: the network has no node left on it
+
+
 def test_gc_lists_clusters_whose_instance_is_gone() -> None:
     run = FakeRun({("docker", "network", "ls"): "lab-x-mod-006-a mod-006/a\nlab-x-mod-006-b mod-006/b\n"})
     found = cluster.orphans(run, {"mod-006/a"}, "home1")
