@@ -9,7 +9,9 @@ seed with a throwaway key, the same memory and CPUs, the accelerator `lab doctor
 the same TCG cache size), user networking with a loopback port forward to its sshd; it is timed
 from the start of QEMU to an SSH banner. SSH-ready is when the lab's forwarded port answers with
 an SSH banner (polled while `up` runs); verified is when `lab up` returns (its readiness checks
-have passed) plus `lab verify`. Ratios: SSH-ready / raw boot and verified / raw boot.
+have passed) plus `lab verify`. Ratios: SSH-ready / raw boot and verified / raw boot. Also
+timed: `lab reset` (each VM back to the snapshot `up` took, its checks passing again) against
+`up`, and `down`.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.lab_up import lab_cli
 from bench.teardown import torn_down
-from provisioner.backends.vm import accel, images
+from provisioner.backends.vm import accel, bake
 from provisioner.backends.vm.backend import CMDLINE
 from provisioner.backends.vm.seed import build_iso, seed_files
 from provisioner.core import proc
@@ -64,7 +66,7 @@ def raw_argv(lab_id: str, folder: Path, port: int) -> list[str]:
     """Plain QEMU booting the lab's first VM image the way its libvirt domain does."""
     lab = catalog.load(lab_id)
     vm = lab.sandbox.components[0]
-    image = images.ensure_image(proc.run, images.variant_of(lab), lambda _line: None)
+    image = bake.ensure_lab_image(proc.run, lab, lambda _line: None)  # the image `up` boots
     disk = folder / "root.qcow2"
     subprocess.run(
         ["qemu-img", "create", "-q", "-f", "qcow2", "-F", "qcow2", "-b", str(image.root), str(disk)], check=True
@@ -147,6 +149,7 @@ def main() -> None:
     up = lab_cli("up", lab_id)
     verify = lab_cli("verify", lab_id)
     stop.set()
+    reset = lab_cli("reset", lab_id)
     down = lab_cli("down", lab_id)
     accel = subprocess.run(
         [sys.executable, "-m", "provisioner", "doctor", "-o", "json"], capture_output=True, text=True, check=False
@@ -158,6 +161,8 @@ def main() -> None:
         "raw_qemu_ssh_s": round(raw, 1),
         "ssh_ready_s": round(found.get("ssh_ready_s", float("nan")), 1),
         "verified_s": round(up + verify, 1),
+        "reset_s": round(reset, 1),
+        "ratio_reset_to_up": round(reset / up, 2),
         "down_s": round(down, 1),
     }
     if "ssh_ready_s" in found:

@@ -145,6 +145,11 @@ class Provision(Strict):
     vars: dict[str, str | int | float | bool | list[str]] = Field(
         default={}, description="Ansible's `lab_vars`; the vm backend reads vm_image_variant"
     )
+    image_playbook: str | None = Field(
+        default=None,
+        description="vm labs: a playbook in ansible/labs/<id>/ applied to the VM image at `lab images build` "
+        "time (in a chroot, shared by every instance); site.yml there still configures each instance",
+    )
 
 
 class Solution(Strict):

@@ -3,6 +3,7 @@
 Paths:
     labs/<id>/lab.yaml            the definition; solutions, starter and seed files beside it
     ansible/labs/<id>/site.yml    the playbook that configures a new instance (optional)
+    ansible/labs/<id>/<file>      the image playbook baked into a VM lab's image (provision.image_playbook)
     terraform/<backend>/          the Terraform module, one per backend, shared by its labs
     images/<image>/               container images, shared by name (components[].image)
 """
@@ -10,9 +11,13 @@ Paths:
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from provisioner.core import paths
 from provisioner.definitions import catalog
+
+if TYPE_CHECKING:
+    from provisioner.definitions.model import Lab
 
 PLAYBOOK = "site.yml"
 
@@ -24,8 +29,18 @@ def folder(lab_id: str) -> Path:
 
 def playbooks(lab_id: str) -> list[Path]:
     """The playbooks `up` runs after Terraform: ansible/labs/<id>/site.yml when there is one."""
-    book = paths.ANSIBLE_DIR / "labs" / lab_id / PLAYBOOK
+    book = playbook_folder(lab_id) / PLAYBOOK
     return [book] if book.is_file() else []
+
+
+def playbook_folder(lab_id: str) -> Path:
+    return paths.ANSIBLE_DIR / "labs" / lab_id
+
+
+def image_playbook(lab: Lab) -> Path | None:
+    """The playbook baked into a VM lab's image (provision.image_playbook), if it names one."""
+    name = lab.provision.image_playbook
+    return playbook_folder(lab.id) / name if name else None
 
 
 def terraform_module(backend: str) -> Path:

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from provisioner.core import paths
+from provisioner.definitions import bakeable
 from provisioner.definitions.model import Check, Lab
 from provisioner.definitions.references import template_problems
 from provisioner.definitions.sandbox import BACKENDS, NOT_ON_BACKEND, endpoint_names
@@ -77,7 +78,7 @@ def cross_references(lab: Lab, folder: Path) -> list[str]:
     ids = [ex.id for ex in lab.exercises]
     if len(set(ids)) != len(ids):
         problems.append("exercises: ids must be unique")
-    return problems + template_problems(lab)
+    return problems + template_problems(lab) + bakeable.problems(lab)
 
 
 def _image_folders(lab: Lab) -> list[str]:

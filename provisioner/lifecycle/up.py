@@ -56,7 +56,8 @@ class Ready:
 
 
 def up_steps(ctx: Context, ready: Ready) -> list[Step]:
-    return [*ctx.require_backend().up_steps(), ready.step()]
+    backend = ctx.require_backend()
+    return [*backend.up_steps(), ready.step(), *backend.after_ready_steps()]
 
 
 def definition_hash(lab: Lab) -> str:

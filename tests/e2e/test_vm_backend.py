@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from provisioner.backends.vm.libvirt import storage_root as vm_storage
 from tests.helpers import lab, require_libvirt, resource, state_leftovers, status
 from tests.helpers import vm_leftovers as libvirt_leftovers
 
@@ -55,9 +57,24 @@ def test_vm_answers_ssh_with_its_key_is_configured_and_down_leaves_nothing(lab_h
     # Another instance's key is not this one's: a fresh key file per instance, 0600.
     assert Path(key).with_suffix(".pub").read_text().startswith("ssh-ed25519 ")
 
+    # `lab reset` after the learner broke sshd: the VM back to the snapshot `up` took once it was
+    # configured (memory and disk, no boot), its clock set, its checks passing again.
+    broken = ssh(url, key, "sudo rm /etc/lab-vmlab && echo Port 2222 | sudo tee -a /etc/ssh/sshd_config >/dev/null")
+    assert broken.returncode == 0, broken
+    ssh(url, key, "sudo systemctl restart ssh")
+    assert ssh(url, key, "true").returncode != 0  # nothing listens on 22 any more
+    lab("reset", "vmlab")
+    assert ssh(url, key, "cat /etc/lab-vmlab").stdout == "configured by Ansible\n"
+    assert "Port 2222" not in ssh(url, key, "cat /etc/ssh/sshd_config").stdout
+    assert abs(int(ssh(url, key, "date +%s").stdout) - time.time()) < 60
+    lab("verify", "vmlab")
+
     slug = resource("vmlab", "default")
     assert any(x.startswith(f"domain {slug}-vm") for x in libvirt_leftovers(slug))
+    snapshots = [p.name for p in (vm_storage() / "snapshots").glob(f"{slug}-*")]
+    assert sorted(snapshots) == [f"{slug}-vm-root.qcow2", f"{slug}-vm.sav"]
     lab("down", "vmlab")
+    assert list((vm_storage() / "snapshots").glob(f"{slug}-*")) == []
     assert libvirt_leftovers(slug) == []
     assert state_leftovers(lab_home) == []
 

@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 
 from provisioner.backends.vm import backend as vm
+from provisioner.backends.vm.accel import probe_accel
+from provisioner.backends.vm.bake import ensure_lab_image
 from provisioner.core import ports
 from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog
@@ -78,8 +80,8 @@ def test_ten_vm_cycles_in_a_row_without_a_hang(lab_home: Path, monkeypatch: pyte
     first = Context(ref, Store(ref), catalog.load("vmcycle"))
     backend.preflight(first)
     # Outside the timed cycles: the VM image (built once, minutes) and the KVM probe (once a boot).
-    image = vm.ensure_image(backend.run, vm.variant_of(first.require_lab()), lambda _line: None)
-    vm.probe_accel(backend.run, image.kernel)
+    image = ensure_lab_image(backend.run, first.require_lab(), lambda _line: None)
+    probe_accel(backend.run, image.kernel)
     assert leftovers() == [], "an earlier run left this lab's VM behind"
 
     timings = []

@@ -128,14 +128,19 @@ def _vars_file(data_dir: Path, extravars: dict[str, Any]) -> Iterator[Path]:
 
 
 def _envvars(data_dir: Path, env: dict[str, str]) -> dict[str, str]:
-    """`env` (the backend's machine_env) with PATH led by ansible-playbook's folder: it lives beside
-    this interpreter; the runner's cwd is its data dir, so the config is named."""
-    bindir = str(Path(sys.executable).parent)
+    """`env` (the backend's machine_env) with Ansible's settings; the runner's cwd is its data dir,
+    so the config is named."""
     # Playbooks stage archives in TMPDIR: a private one, so two users' instances never share a file.
     tmp = data_dir / "tmp"
     tmp.mkdir(mode=0o700, exist_ok=True)
-    return env | {
-        "TMPDIR": str(tmp),
+    return env | {"TMPDIR": str(tmp)} | settings(env)
+
+
+def settings(env: dict[str, str]) -> dict[str, str]:
+    """PATH led by ansible-playbook's folder (beside this interpreter) and the project's Ansible
+    configuration and roles: what every ansible-playbook lab runs is given."""
+    bindir = str(Path(sys.executable).parent)
+    return {
         "PATH": bindir + os.pathsep + env.get("PATH", os.environ.get("PATH", "")),
         "ANSIBLE_CONFIG": str(paths.ANSIBLE_DIR / "ansible.cfg"),
         "ANSIBLE_NOCOLOR": "1",

@@ -21,9 +21,9 @@ from provisioner.backends.common import ports
 from provisioner.backends.common.findings import Finding
 from provisioner.backends.common.hosts import pick_host
 from provisioner.backends.common.ownership import home_id
-from provisioner.backends.vm import boot, diagnostics, doctor, orphans, shell
+from provisioner.backends.vm import boot, diagnostics, doctor, orphans, shell, snapshot
 from provisioner.backends.vm.accel import probe_accel
-from provisioner.backends.vm.images import ensure_image, variant_of
+from provisioner.backends.vm.bake import ensure_lab_image
 from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, URI, libvirt_fix, libvirt_version, storage_root
 from provisioner.backends.vm.seed import drop_streamed_seeds, iso_tool, write_seed
 from provisioner.core.deadlines import Cost
@@ -75,13 +75,22 @@ class VmBackend(TerraformBackend):
         boot_step = Step("boot", "waiting for the VMs to boot and answer SSH", lambda ctx: boot.wait_ssh(self.run, ctx))
         return [steps[0], *extra, *steps[1:4], boot_step, *steps[4:]]
 
+    def after_ready_steps(self) -> list[Step]:
+        # Of a sandbox readiness has proved; and not before the checks, which would then meet a
+        # just-restored guest (under emulation, tens of seconds slow while it warms up again).
+        return [Step("snapshot", "a snapshot of each VM for `lab reset`", lambda ctx: snapshot.take(self.run, ctx))]
+
+    def reset_steps(self) -> list[Step]:
+        """Back to the snapshot `up` took of the ready VM: no boot and no Ansible pass."""
+        return [Step("restore", "restoring each VM from its snapshot", lambda ctx: snapshot.restore(self.run, ctx))]
+
     def down_steps(self) -> list[Step]:
         return [*super().down_steps(), Step("ports", "releasing ports", ports.release)]
 
     # -- up steps ---------------------------------------------------------------------------
 
     def ensure_image(self, ctx: Context) -> Produced:
-        image = ensure_image(self.run, variant_of(ctx.require_lab()), ctx.report.info)
+        image = ensure_lab_image(self.run, ctx.require_lab(), ctx.report.info)
         accel, detail = probe_accel(self.run, image.kernel)
         ctx.report.info(detail)
         return {"vm_image": image.as_dict(), "accel": accel}
@@ -170,10 +179,15 @@ class VmBackend(TerraformBackend):
         return doctor.findings(self.run, fix)
 
     def build_images(self, labs: list[Lab], progress: Progress) -> dict[str, str]:
-        """The VM image variants these labs boot from, built and published into the libvirt pool."""
+        """The images these labs boot, built and published into the libvirt pool: the variant, or
+        the lab's own image where it bakes an image playbook into the variant."""
         libvirt_version(self.run)  # the image is published into a libvirt pool
-        variants = dict.fromkeys(variant_of(lab) for lab in labs)
-        return {f"vm-base:{v}": str(ensure_image(self.run, v, progress).root) for v in variants}
+        built = {}
+        for lab in labs:
+            image = ensure_lab_image(self.run, lab, progress)
+            name = f"vm-lab:{lab.id}" if lab.provision.image_playbook else f"vm-base:{image.variant}"
+            built[name] = str(image.root)
+        return built
 
     def orphans(self, known: set[str]) -> list[Orphan]:
         return orphans.orphans(self.run, known) if shutil.which("virsh") else []

@@ -22,6 +22,7 @@ from provisioner.core.errors import UsageError
 
 IMAGE_FOLDER = "vm-base"
 VARIANTS = ("base", "docker")
+BAKE_SCRIPT = "bake"  # part of the hash of the lab images it makes (bake.py), not of the variants
 VARIANT_VAR = "vm_image_variant"  # provision.vars key choosing the image variant
 Progress = Callable[[str], None]
 
@@ -45,12 +46,13 @@ def image_cache() -> Path:
 
 
 def image_hash(variant: str) -> str:
-    """Of the build script and, for the docker variant, the Dockerfiles of the images it carries."""
+    """Of the build script (and what it sources) and, for the docker variant, the Dockerfiles of the
+    images it carries."""
     folder = paths.IMAGES_DIR / IMAGE_FOLDER
     digest = hashlib.sha256(f"{variant}\0".encode())
     for file in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = file.relative_to(folder)
-        if rel.parts[0] == "docker" and variant != "docker":
+        if (rel.parts[0] == "docker" and variant != "docker") or rel.name == BAKE_SCRIPT:
             continue
         digest.update(str(rel).encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:12]
@@ -67,6 +69,8 @@ def variant_of(lab: Any) -> str:
 def build_image(run: Runner, variant: str, progress: Progress) -> Path:
     """The cached build of a variant (built now if its content hash is new)."""
     out = image_cache() / f"{variant}-{image_hash(variant)}"
+    if (out / "manifest.json").is_file():  # a build is renamed into place whole: no wait for the lock
+        return out
     with flock(image_cache() / ".build.lock"):
         if (out / "manifest.json").is_file():
             return out

@@ -31,6 +31,11 @@ def seed_dir() -> Path:
     return storage_root() / "seeds"
 
 
+def snapshot_dir() -> Path:
+    """Each VM's snapshot for `lab reset` (outside any pool, like the seeds)."""
+    return storage_root() / "snapshots"
+
+
 def virsh(run: Runner, *args: str, check: bool = True, timeout: float = 60) -> str:
     """Run `virsh` on the system URI; its stdout."""
     return run(["virsh", "-q", "-c", URI, *args], check=check, timeout=timeout).stdout

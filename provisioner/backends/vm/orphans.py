@@ -9,7 +9,7 @@ from pathlib import Path
 
 from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
-from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, owner, seed_dir, storage_root, virsh
+from provisioner.backends.vm.libvirt import CONSOLE_LOG_DIR, owner, seed_dir, snapshot_dir, storage_root, virsh
 
 Orphan = dict[str, str]
 # Removal order: a domain holds its volumes, a pool must be empty before it goes.
@@ -38,9 +38,11 @@ def remove_domain(run: Runner, name: str) -> None:
 
 
 def remove_files(domain: str) -> None:
-    """A VM's console logs and cloud-init seeds (files libvirt does not track)."""
+    """A VM's console logs, cloud-init seeds and snapshot (files libvirt does not track)."""
     for log in (f"{domain}-console.log", f"{domain}.log"):
         (CONSOLE_LOG_DIR / log).unlink(missing_ok=True)
+    for kept in (f"{domain}.sav", f"{domain}-root.qcow2"):
+        (snapshot_dir() / kept).unlink(missing_ok=True)
     for seed in seed_dir().glob(f"{domain}-seed-*.iso"):
         seed.unlink(missing_ok=True)
 

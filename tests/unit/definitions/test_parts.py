@@ -21,7 +21,9 @@ def test_every_playbook_is_named_by_its_labs_id(lab_home: Path) -> None:
     assert list(paths.ANSIBLE_DIR.glob("*.yml")) == []  # shared roles only, no playbooks at the top
     for folder in (paths.ANSIBLE_DIR / "labs").iterdir():
         assert folder.name in labs, f"ansible/labs/{folder.name}/ names no lab"
-        assert parts.playbooks(folder.name) == [folder / parts.PLAYBOOK]
+        baked = parts.image_playbook(catalog.load(folder.name))
+        assert parts.playbooks(folder.name) == [folder / parts.PLAYBOOK] or baked == folder / "image.yml"
+    assert parts.playbooks("mod-002") == []  # everything baked into its image: no instance playbook
     assert parts.playbooks("vmcycle") == []  # a lab without a playbook: Terraform only
     assert parts.folder("testlab") == REPO / "tests" / "labs" / "testlab"
     assert parts.terraform_module("docker") == paths.TERRAFORM_DIR / "docker"

@@ -46,6 +46,12 @@ class FakeBackend(Backend):
     def down_steps(self) -> list[Step]:
         return [Step("destroy", "destroy", lambda ctx: self.calls.update(["destroy"]))]
 
+    def after_ready_steps(self) -> list[Step]:
+        return [Step("keep", "keep", self.keep)]
+
+    def keep(self, ctx: Context) -> None:
+        self.calls.update([f"keep when {ctx.store.load().status}"])
+
     def reset_steps(self) -> list[Step]:
         return [] if self.calls["no-reset"] else [Step("replace", "replace", self.replace)]
 
@@ -91,6 +97,7 @@ def test_up_loads_once_records_what_steps_produce_and_is_then_a_no_op(calls: Cou
     assert state.status == "ready" and state.ports == {"web": 27100} and state.backend == "local"
     assert result.access == "endpoint http://127.0.0.1:27100" and result.definition is LAB
     assert [c.name for c in result.checks] == ["true"] and not result.noop
+    assert calls["keep when ready"] == 1  # the backend's after-ready steps see a ready sandbox
     assert up.up("fakelab").noop
     assert down.down("fakelab") and calls["destroy"] == 1
     assert not Store(InstanceRef("fakelab")).exists()

@@ -24,6 +24,8 @@ def run(tmp_path: Path, storage: Path, monkeypatch: pytest.MonkeyPatch) -> FakeR
     """libvirt with a domain of a lost instance, one whose instance has state, one of another
     state root, and one lab never made."""
     monkeypatch.setenv("LAB_HOME", str(tmp_path / "home"))
+    # The backend asks libvirt only where virsh is installed; this one answers without it.
+    monkeypatch.setattr("provisioner.backends.vm.backend.shutil.which", lambda tool: f"/usr/bin/{tool}")
     domains = ["lab-ghost-x-vm", "lab-mine-default-vm", "lab-other-x-vm", "somebodys-vm"]
     return FakeRun(
         {
