@@ -4,6 +4,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -52,6 +53,27 @@ def lab_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lab_home: Path) ->
 
 
 CATALOG_RUN = pytest.StashKey[object]()
+# Seconds of each lab in the catalog smoke, printed at the end: the suite has a time budget on a
+# fresh machine, and CI's output is where its parts are measured.
+SMOKE_SECONDS = pytest.StashKey[dict[str, float]]()
+SESSION_START = pytest.StashKey[float]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    import time
+
+    session.config.stash[SESSION_START] = time.monotonic()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    seconds = config.stash.get(SMOKE_SECONDS, None)
+    run = config.stash.get(CATALOG_RUN, None)
+    if not seconds or run is None:
+        return
+    began = run.started - config.stash.get(SESSION_START, run.started)  # type: ignore[attr-defined]
+    terminalreporter.write_sep("-", f"catalog smoke: began {began:.0f} s into the session; seconds per lab")
+    slowest = sorted(seconds.items(), key=lambda item: -item[1])
+    terminalreporter.write_line("  ".join(f"{lab} {s:.0f}" for lab, s in slowest))
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
