@@ -31,6 +31,9 @@ def run_in(env: CheckEnv, host: str | None, argv: list[str], timeout: float) -> 
     out = (result.stdout or "") + (result.stderr_tail or "")
     if host and result.returncode == UNREACHED_EXIT:
         unreached.set(True)
+        # ssh says nothing at its quiet log level when the server closes the connection after
+        # its greeting: name what happened (`lab diagnostics` keeps a verbose login attempt).
+        out = out or "ssh: the host closed the connection before login"
     if result.returncode in (124, 137, -9):
         out = f"timed out after {timeout:g} s; {out}"
     return result.returncode, out

@@ -105,7 +105,8 @@ def test_while_up_waits_a_host_that_does_not_answer_is_tried_again_even_by_a_one
     one_off = check(command={"host": "vm", "argv": ["id", "-u", "mlsvc"]})
     assert run_check(one_off, env([255, 255, 0]), unreached_grace=5).passed  # no SSH yet, then an answer
     assert run_check(one_off, env([1, 0]), unreached_grace=5).attempts == 1  # an answer is a verdict
-    assert not run_check(one_off, env([255, 0])).passed  # `lab check`, `lab verify`: no grace
+    unreached = run_check(one_off, env([255, 0]))  # `lab check`, `lab verify`: no grace
+    assert not unreached.passed and "closed the connection before login" in unreached.message
 
 
 def test_a_slow_machine_scales_the_attempt_timeout(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,5 @@
-"""A failed VM instance's diagnostics bundle holds each domain's info and its console log."""
+"""A failed VM instance's diagnostics bundle holds each domain's info, its console log, and a
+verbose SSH login attempt with the guest's own view."""
 
 from __future__ import annotations
 
@@ -39,3 +40,15 @@ def test_console_log_and_dominfo_of_the_instances_domains_only(
     ]
     assert "Linux version 6.1" in (dest / "lab-vmunit-default-web-console.log").read_text()
     assert (dest / "lab-vmunit-default-web.dominfo.txt").read_text() == "State:          running\n"
+
+
+def test_a_verbose_ssh_login_says_where_a_dropped_connection_stopped(
+    ctx: Context, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("shutil.which", lambda name: f"/usr/bin/{name}")
+    ctx.store.update(hosts={"web": {"ssh_port": 2222}})
+    run = FakeRun({("virsh",): "", ("ssh", "-v"): (255, "")})
+    VmBackend(run).collect_diagnostics(ctx, tmp_path)
+    ssh = next(c for c in run.calls if c[0] == "ssh")
+    assert ssh[:2] == ["ssh", "-v"] and "-p" in ssh and "2222" in ssh and "journalctl" in ssh[-1]
+    assert "(exit 255)" in (tmp_path / "web-ssh.log").read_text()
