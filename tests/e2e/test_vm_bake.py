@@ -2,7 +2,8 @@
 debootstrap'd variant, the playbook applied in a chroot by images/vm-base/bake, real libvirt.
 
 Slow: the variant's build takes minutes when images/vm-base changed, and the VM boots under TCG
-here. `up` has no Ansible pass: its readiness checks pass on what the image already holds."""
+here. `up` has no Ansible pass: its readiness checks pass on what the image already holds, and
+`lab reset` brings them back after the learner broke sshd."""
 
 from __future__ import annotations
 
@@ -40,6 +41,21 @@ def test_mod002_is_ready_from_its_baked_image_with_no_configure_pass(lab_home: P
     assert lab("check", "mod-002", "cron-cleanup", check=False).returncode == 1
     lab("solve", "mod-002", "cron-cleanup")
     lab("check", "mod-002", "cron-cleanup")
+
+    # The learner breaks sshd; `lab reset` brings back the VM `up` made: SSH, the readiness checks,
+    # and the exercise's starting state (its solution undone).
+    lab(
+        "shell",
+        "mod-002",
+        "--",
+        "sh",
+        "-c",
+        "echo Port 2222 | sudo tee -a /etc/ssh/sshd_config && sudo systemctl restart ssh",
+    )
+    assert lab("shell", "mod-002", "--", "true", check=False).returncode != 0  # nothing listens on 22 any more
+    lab("reset", "mod-002")
+    lab("verify", "mod-002")
+    assert lab("check", "mod-002", "cron-cleanup", check=False).returncode == 1
 
     slug = resource("mod-002", "default")
     lab("down", "mod-002")
