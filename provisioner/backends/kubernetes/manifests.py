@@ -14,6 +14,7 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
+from provisioner.backends.kubernetes import isolation
 from provisioner.backends.kubernetes.names import LABEL_COMPONENT, Identity, dns_label, labels, metadata
 from provisioner.core.errors import UsageError
 from provisioner.core.templating import render
@@ -28,13 +29,13 @@ _PARSER = Environment(autoescape=False)  # noqa: S701 - parsed only, to see what
 def manifests(
     lab: Lab, identity: Identity, images: Mapping[str, str], secrets: Mapping[str, str]
 ) -> list[dict[str, Any]]:
-    """Everything to apply, in an order an apply can follow: the namespace, the Secret before the
-    pods that read it, then the workloads and Services."""
+    """Everything to apply, in an order an apply can follow: the namespace, then what bounds and
+    isolates it, the Secret before the pods that read it, then the workloads and Services."""
     parts = present(lab, images)
     values = {"secrets": dict(secrets), "instance": identity.ref.instance, "lab_id": lab.id}
     envs = {c.name: _env(c, values) for c in parts}
     kept = {key: value for _, share in envs.values() for key, value in share.items()}
-    objects = [namespace(identity), secret(identity, kept)]
+    objects = [namespace(identity), *isolation.objects(identity, parts), secret(identity, kept)]
     for c in parts:
         objects.append(workload(c, images[c.name], envs[c.name][0], identity))
         objects += [service(c, identity)] if c.ports else []
