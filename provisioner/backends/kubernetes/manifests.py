@@ -4,8 +4,8 @@ The lab definition is the docker backend's: each component becomes a Deployment,
 StatefulSet when it keeps data in volumes (one claim per volume path, as Docker has one volume
 per path), and a ClusterIP Service named like the component, so `postgres:5432` in an env value
 resolves as it does on the instance's Docker network. Env values rendered from `secrets` live in
-the namespace's one Secret and are referenced from it: a Deployment is readable by far more than
-a Secret is (describe, logs of controllers, `kubectl get -o yaml` by anyone with read access)."""
+the namespace's one Secret and are referenced from it: far more can read a Deployment than a
+Secret (Kubernetes' own `view` role reads Deployments and ConfigMaps, never Secrets)."""
 
 from __future__ import annotations
 
