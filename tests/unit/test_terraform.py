@@ -22,7 +22,7 @@ class FakeRun:
     def __call__(self, argv: list[str], **kw: Any) -> Result:
         self.calls.append(argv)
         self.envs.append(kw.get("env") or {})
-        for line in self.lines:
+        for line in self.lines if "on_line" in kw else []:  # `terraform output` streams nothing
             kw["on_line"](line)
         if self.fail:
             raise CommandError(argv, 1, "Error: boom")
@@ -136,3 +136,22 @@ def test_reset_replaces_the_state_resources_of_the_given_types(tmp_path: Path, l
     t.apply(60, replace=addresses[:1])
     assert fake.calls[-1][-1] == '-replace=docker_container.component["api"]'
     assert Terraform(tmp_path / "absent", binary="tf", run=fake).addresses(frozenset({"docker_volume"})) == []
+
+
+def test_an_apply_reports_its_outputs_so_no_terraform_output_runs(tmp_path: Path, lab_home: Path) -> None:
+    planned = {"type": "outputs", "outputs": {"endpoints": {"sensitive": False, "action": "create"}}}
+    applied = {"type": "outputs", "outputs": {"endpoints": {"sensitive": False, "type": "map", "value": {"a": "x"}}}}
+    fake = FakeRun([json.dumps(planned), json.dumps(applied)])
+    t = tf(tmp_path, fake)
+    t.apply(60)
+    assert t.output() == {"endpoints": {"a": "x"}}
+    assert [c[2] for c in fake.calls] == ["apply"]
+
+
+def test_a_sensitive_output_is_read_by_terraform_output(tmp_path: Path, lab_home: Path) -> None:
+    applied = {"type": "outputs", "outputs": {"token": {"sensitive": True, "type": "string"}}}
+    fake = FakeRun([json.dumps(applied)], stdout=json.dumps({"token": {"value": "s3cret", "sensitive": True}}))
+    t = tf(tmp_path, fake)
+    t.apply(60)
+    assert t.output() == {"token": "s3cret"}
+    assert [c[2] for c in fake.calls] == ["apply", "output"]

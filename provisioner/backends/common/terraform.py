@@ -79,6 +79,9 @@ class Terraform:
         self.on_event = on_event or (lambda _e: None)
         self.run = run
         self.diagnostics: list[Event] = []
+        # The values of the last run's outputs, from its own `outputs` message: no second
+        # Terraform process (`terraform output`) after an apply.
+        self.applied_outputs: dict[str, Any] | None = None
 
     def env(self) -> dict[str, str]:
         config = paths.lab_home() / "terraform.rc"
@@ -119,6 +122,9 @@ class Terraform:
         self._run(self.argv("destroy", "-input=false", "-auto-approve", "-json", LOCK_TIMEOUT), timeout)
 
     def output(self) -> dict[str, Any]:
+        """Output values: what the apply just reported, else read by `terraform output`."""
+        if self.applied_outputs is not None:
+            return self.applied_outputs
         timeout = deadlines.OUTPUT.seconds()
         result = self.run(self.argv("output", "-json"), env=self.env(), timeout=timeout, umask=PRIVATE)
         return {k: v.get("value") for k, v in json.loads(result.stdout or "{}").items()}
@@ -145,7 +151,7 @@ class Terraform:
             return False
 
     def _run(self, argv: list[str], timeout: float, json_events: bool = True) -> None:
-        self.diagnostics = []
+        self.diagnostics, self.applied_outputs = [], None
         handler = self._on_line if json_events else self._on_init_line
         verb = argv[2]
 
@@ -175,7 +181,15 @@ class Terraform:
             event = {"type": "log", "@message": line}
         if event.get("type") == "diagnostic":
             self.diagnostics.append(event)
+        if event.get("type") == "outputs":
+            self._outputs(event.get("outputs") or {})
         self.on_event(event)
+
+    def _outputs(self, outputs: dict[str, Any]) -> None:
+        # The plan announces outputs without values, the applied state with them; a sensitive
+        # output never carries its value here, so then `terraform output` reads them all.
+        if all("value" in o for o in outputs.values()) and not any(o.get("action") for o in outputs.values()):
+            self.applied_outputs = {name: o["value"] for name, o in outputs.items()}
 
     def _explain(self, exc: CommandError) -> InfraError:
         """Prefer Terraform's own first error diagnostic over the raw exit code."""
