@@ -28,7 +28,7 @@ def run_check(
     scale = deadlines.scale()
     started = time.monotonic()
     deadline = started + check.retry * scale
-    attempts = 0
+    attempts, report = 0, changes_only(on_retry)
     while True:
         attempts += 1
         reach.unreached.set(False)
@@ -42,13 +42,25 @@ def run_check(
             deadline = max(deadline, started + unreached_grace * scale)
         if outcome.passed or time.monotonic() + 1 > deadline:
             break
-        if on_retry:
-            on_retry(f"{check.name}: {outcome.seen} (retrying)")
+        report(f"{check.name}: {outcome.seen} (retrying)")
         time.sleep(min(pause(attempts), max(0.1, deadline - time.monotonic())))
     seconds = round(time.monotonic() - started, 2)
     return CheckResult(
         check.name, check.kind, outcome.passed, outcome.expected, redact(outcome.seen), seconds, attempts
     )
+
+
+def changes_only(on_retry: Callable[[str], None] | None) -> Callable[[str], None]:
+    """on_retry, told only what differs from the last time: a check retried for minutes would
+    otherwise repeat the same failure line after line."""
+    last: list[str] = []
+
+    def report(text: str) -> None:
+        if on_retry and last != [text]:
+            last[:] = [text]
+            on_retry(text)
+
+    return report
 
 
 def pause(attempts: int) -> float:

@@ -92,8 +92,10 @@ def test_retry_window_retries_until_it_passes() -> None:
     def run(argv: list[str], **_kw: Any) -> Result:
         return Result(argv, next(answers), "", "")
 
-    result = run_check(check(retry=5, command={"argv": ["probe"]}), CheckEnv({}, run=run))
+    said: list[str] = []
+    result = run_check(check(retry=5, command={"argv": ["probe"]}), CheckEnv({}, run=run), said.append)
     assert result.passed and result.attempts == 3
+    assert len(said) == 1, said  # the same failure twice is said once
 
 
 def test_while_up_waits_a_host_that_does_not_answer_is_tried_again_even_by_a_one_off_check() -> None:
