@@ -18,6 +18,9 @@ MAX_LENGTH = 63
 # The docker backend's labels are org.lab.<key>; Kubernetes wants a DNS prefix before a slash.
 LABEL_PREFIX = "lab.org/"
 LABEL_COMPONENT = f"{LABEL_PREFIX}component"
+LABEL_TOOL = f"{LABEL_PREFIX}tool"
+LABEL_HOME = f"{LABEL_PREFIX}home"  # the state root: two never share a namespace
+LABEL_INSTANCE = f"{LABEL_PREFIX}instance"
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from provisioner.backends.kubernetes.names import Identity
 from provisioner.core.state import InstanceRef
 from provisioner.definitions import catalog
 from provisioner.definitions.model import Lab
+from tests.unit.backends.kubernetes import fake_api
+from tests.unit.backends.kubernetes.fake_api import FakeServer
 from tests.unit.backends.kubernetes.mod008 import IMAGES, SECRETS
 
 
@@ -27,3 +29,13 @@ def identity() -> Identity:
 @pytest.fixture(scope="session")
 def objects(lab: Lab, identity: Identity) -> list[dict[str, Any]]:
     return manifests(lab, identity, IMAGES, SECRETS)
+
+
+@pytest.fixture
+def server() -> FakeServer:
+    return FakeServer()
+
+
+@pytest.fixture
+def client(server: FakeServer) -> Any:
+    return fake_api.client(server)
