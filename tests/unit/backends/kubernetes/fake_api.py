@@ -78,7 +78,7 @@ class FakeServer:
     def delete(self, path: str, query: dict[str, str], body: Any) -> tuple[int, Any]:
         if path not in self.store:
             return self.get(path, query, body)
-        self.store[path]["status"] = {"phase": "Terminating"}
+        self.store[path]["status"] = self.store[path].get("status", {}) | {"phase": "Terminating"}
         self.lingering[path] = self.reads_after_delete
         return 200, self.store[path]
 
