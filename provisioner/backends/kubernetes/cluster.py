@@ -12,7 +12,7 @@ from provisioner import TOOL
 from provisioner.backends.kubernetes.api import REQUEST_SECONDS, calling, core, namespace_or_none
 from provisioner.backends.kubernetes.isolation import STUDENT
 from provisioner.backends.kubernetes.names import LABEL_HOME, LABEL_INSTANCE, LABEL_TOOL, label_value
-from provisioner.core.errors import UsageError
+from provisioner.core.errors import InfraError, UsageError
 
 APPLY = "application/apply-patch+yaml"  # JSON is YAML: the client sends the dict as JSON
 # Every kind manifests.py makes, by path: no discovery round trips, and a kind added there
@@ -73,6 +73,9 @@ def _require_ours(client: Any, namespace: dict[str, Any]) -> None:
             f"namespace {name} already exists and belongs to {owner}, not to this one ({home})",
             "`lab down` it from the state root (LAB_HOME) that made it, or use another instance name",
         )
+    if found and found.status and found.status.phase == "Terminating":
+        # The API would refuse each object with a 403 that reads like missing rights.
+        raise InfraError(f"namespace {name} is still being deleted (an earlier down)", "try again once it is gone")
 
 
 def student_token(client: Any, namespace: str, seconds: int) -> str:

@@ -55,6 +55,13 @@ def test_a_namespace_of_another_state_root_is_refused(client: Any, server: FakeS
     assert [c.method for c in server.calls] == ["GET"]
 
 
+def test_a_namespace_still_being_deleted_is_not_applied_to(client: Any, server: FakeServer, objects: Objects) -> None:
+    server.put(objects[0] | {"status": {"phase": "Terminating"}})
+    with pytest.raises(InfraError, match="lab-mod-008-ada is still being deleted"):
+        cluster.apply(client, objects)
+    assert [c.method for c in server.calls] == ["GET"]
+
+
 def test_a_namespace_lab_did_not_make_is_refused(client: Any, server: FakeServer, objects: Objects) -> None:
     server.put({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "lab-mod-008-ada"}})
     with pytest.raises(UsageError, match="belongs to something other than lab"):
