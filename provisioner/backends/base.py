@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from provisioner.backends.common import ports
-from provisioner.backends.common.ansible import STILL_RUNNING, run_playbook
+from provisioner.backends.common.configure import configure_lab, write_inventory
 from provisioner.backends.common.findings import Finding
 from provisioner.backends.common.render import render_module
 from provisioner.backends.common.runner import Runner
@@ -21,7 +21,7 @@ from provisioner.core.deadlines import Cost
 from provisioner.core.errors import DeadlineExceeded, UsageError
 from provisioner.core.state import write_private
 from provisioner.definitions import parts
-from provisioner.lifecycle.steps import Context, Produced, Step
+from provisioner.lifecycle.steps import Context, Produced, Step, Target
 
 if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
@@ -39,6 +39,20 @@ class Backend(ABC):
 
     def __init__(self, run: Runner = proc.run) -> None:
         self.run = run  # every subprocess goes through it; unit tests pass a fake
+
+    def accepts(self, lab: Lab) -> None:
+        """Raise UsageError when this backend cannot make `lab`'s sandbox; a backend makes its
+        own labs, a target (`up --target`) those it places elsewhere."""
+        if lab.sandbox.backend != self.name:
+            raise UsageError(
+                f"{lab.id} is a {lab.sandbox.backend} lab: the {self.name} target cannot make it",
+                f"run `lab up {lab.id}` without --target",
+            )
+
+    def check_room(self, lab: Lab, target: Target, count: int) -> None:
+        """Raise InfraError when `count` sandboxes of `lab` do not fit the target (a cohort's, before
+        anything is made); a backend on this machine leaves that to the cohort's own check."""
+        return None
 
     @abstractmethod
     def preflight(self, ctx: Context) -> None:
@@ -189,27 +203,11 @@ class TerraformBackend(Backend):
 
     def inventory(self, ctx: Context) -> Path:
         hosts = ctx.store.load().hosts
-        inv = {"all": {"hosts": {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()}}}
-        path = ctx.store.path("inventory.json")
-        write_private(path, json.dumps(inv, indent=2))
-        return path
+        return write_inventory(ctx, {h: dict(v) | self.connection(ctx, h, v) for h, v in hosts.items()})
 
     def configure(self, ctx: Context) -> None:
-        lab = ctx.require_lab()
         inventory = self.inventory(ctx)
-        books = parts.playbooks(lab.id)
-        if not books:
-            ctx.report.info(f"nothing to configure per instance: no ansible/labs/{lab.id}/{parts.PLAYBOOK}")
-        for book in books:
-            run_playbook(
-                book,
-                inventory,
-                ctx.store.path("ansible"),
-                extravars=playbook_vars(ctx),
-                on_event=lambda e: _ansible_progress(ctx, e),
-                timeout=self.deadline(ctx, "configure"),
-                env=self.machine_env(ctx),
-            )
+        configure_lab(ctx, lambda: inventory, self.deadline(ctx, "configure"), self.machine_env(ctx))
 
     def destroy(self, ctx: Context) -> None:
         workdir = self.workdir(ctx)
@@ -255,34 +253,9 @@ def prepare(ctx: Context) -> None:
     redact.register(*wanted.values())
 
 
-def playbook_vars(ctx: Context) -> dict[str, Any]:
-    state = ctx.store.load()
-    lab = ctx.require_lab()
-    return {
-        "lab_id": ctx.ref.lab,
-        "instance": ctx.ref.instance,
-        "secrets": ctx.store.secrets(),
-        "endpoints": state.endpoints,
-        "lab_dir": str(parts.folder(lab.id)),
-        "lab_vars": dict(lab.provision.vars),
-        "student": state.student or "",
-        "student_params": state.student_params,
-    }
-
-
 def _tf_progress(ctx: Context, event: dict[str, Any]) -> None:
     kind = event.get("type")
     if kind in ("apply_complete", "apply_errored", "diagnostic", "change_summary") or (
         kind == "log" and event.get("@message", "").strip()
     ):
         ctx.report.info(redact.redact(str(event.get("@message", "")).strip()))
-
-
-def _ansible_progress(ctx: Context, event: dict[str, Any]) -> None:
-    data = event.get("event_data") or {}
-    if event.get("event") == "playbook_on_task_start":
-        ctx.report.info(f"task: {data.get('task', '')}")
-    elif event.get("event") == STILL_RUNNING and data.get("elapsed", 0) >= 10:
-        ctx.report.info(f"task: {data.get('task', '')}: still running after {data['elapsed']:.0f} s")
-    elif event.get("event") == "runner_on_failed" and not data.get("ignore_errors"):
-        ctx.report.info(redact.redact(f"failed on {data.get('host')}: {data.get('task')}"))

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from provisioner import backends
-from provisioner.backends.base import _ansible_progress, playbook_vars
 from provisioner.backends.common.ansible import run_playbook
+from provisioner.backends.common.configure import ansible_progress, playbook_vars
 from provisioner.checks.runner import CheckResult
 from provisioner.core import deadlines, paths, redact
 from provisioner.core.errors import InfraError, UsageError
@@ -107,7 +107,7 @@ def _solve_playbook(ctx: Context, backend: Any, playbook: os.PathLike[str]) -> N
         backend.inventory(ctx),
         ctx.store.path("ansible"),
         extravars=playbook_vars(ctx),
-        on_event=lambda e: _ansible_progress(ctx, e),
+        on_event=lambda e: ansible_progress(ctx, e),
         timeout=backend.deadline(ctx, "configure"),
         env=backend.machine_env(ctx),
     )

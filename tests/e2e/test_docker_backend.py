@@ -76,7 +76,7 @@ def test_configuration_is_idempotent(lab_home: Path) -> None:
     lab("up", "dockerlab")
     ctx = Context(InstanceRef("dockerlab"), Store(InstanceRef("dockerlab")), load("dockerlab"))
     backend = DockerBackend()
-    from provisioner.backends.base import playbook_vars
+    from provisioner.backends.common.configure import playbook_vars
     from provisioner.core.paths import ANSIBLE_DIR
 
     stats = run_playbook(
