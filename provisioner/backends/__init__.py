@@ -13,12 +13,15 @@ from provisioner.lifecycle.steps import Context
 if TYPE_CHECKING:
     from provisioner.backends.base import Backend
     from provisioner.backends.common.runner import Runner
+    from provisioner.definitions.model import Lab
 
 BUILT = {
     "local": "provisioner.backends.local.backend:LocalBackend",
     "docker": "provisioner.backends.docker.backend:DockerBackend",
     "vm": "provisioner.backends.vm.backend:VmBackend",
     "kind": "provisioner.backends.kind.backend:KindBackend",
+    # A target, not a lab's own backend: it places docker labs on an existing cluster (`up --target`).
+    "kubernetes": "provisioner.backends.kubernetes.backend:KubernetesBackend",
 }
 
 
@@ -32,6 +35,13 @@ def get(name: str, run: Runner = proc.run) -> Backend:
         raise BackendUnavailable(f"backend {name!r} is not available: no such backend", "`lab list` shows the labs")
     module, cls = BUILT[name].split(":")
     backend: Backend = getattr(importlib.import_module(module), cls)(run)
+    return backend
+
+
+def for_lab(lab: Lab, target: str | None = None, run: Runner = proc.run) -> Backend:
+    """The backend that makes `lab`'s sandbox: its own, or `target`, which must take such labs."""
+    backend = get(target or lab.sandbox.backend, run)
+    backend.accepts(lab)
     return backend
 
 

@@ -49,3 +49,9 @@ IMAGE_PULL = Cost(900)
 NODE_IMAGE_BUILD = Cost(5400)
 # A reference solution script (some wait for an alert to fire and resolve: about a minute).
 SOLUTION = Cost(600)
+# A namespace on a cluster until its workloads are ready: pulls of lab images onto a node (up to
+# 2 GB each) dominate, per component.
+NAMESPACE_READY = Cost(120, 120)
+# A deleted namespace until the API says it is gone: its pods' grace periods (30 s) and the
+# claims' volumes released by the storage provisioner.
+NAMESPACE_GONE = Cost(180)

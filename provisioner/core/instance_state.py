@@ -12,7 +12,9 @@ from provisioner.core.naming import legacy_name
 # 0: the unversioned files written before this model (every key optional, nulls for "none").
 # 1: this model; a file says its version so a newer lab's record is never half-understood.
 # 2: `name`, the prefix of the instance's resource names, recorded when it is first made.
-VERSION = 2
+# 3: `target`, `cluster` and `port_forward`, of an instance placed on an existing cluster: a
+#    version 2 lab would refuse them as unknown keys rather than say it is too old.
+VERSION = 3
 
 Status = Literal["creating", "ready", "failed", "failed-removed", "destroying"]
 
@@ -27,6 +29,18 @@ class ExerciseProgress(BaseModel):
     failed: list[str] = []
 
 
+class ClusterPlace(BaseModel):
+    """Where an instance placed on an existing cluster lives: all `down`, checks and `shell` need,
+    so none of them asks for the kubeconfig again."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kubeconfig: str  # the admin's, as given to `up` (absolute)
+    context: str | None = None  # None: the kubeconfig's current context
+    namespace: str
+    student_kubeconfig: str | None = None  # written 0600 in the state folder once access is made
+
+
 class InstanceState(BaseModel):
     """One instance's record. Steps fill in what they produce; `update` rejects unknown names."""
 
@@ -37,6 +51,9 @@ class InstanceState(BaseModel):
     instance: str
     status: Status | None = None
     backend: str | None = None
+    # The target the lab's sandbox was placed on when not its own backend's (`up --target`).
+    target: str | None = None
+    cluster: ClusterPlace | None = None
     run_id: str | None = None
     name: str | None = None  # prefix of every resource name (core/naming.py), fixed at the first up
     definition: str | None = None  # hash of the lab definition the sandbox was made from
@@ -60,6 +77,7 @@ class InstanceState(BaseModel):
     ssh_ready_seconds: dict[str, float] = {}
     ssh_ready_at: float | None = None
     ssh_command: dict[str, str] = {}
+    port_forward: list[str] = []  # a cluster's endpoints reach the learner through these commands
     exercises: dict[str, ExerciseProgress] = {}
 
 
@@ -75,6 +93,8 @@ def migrate(data: dict[str, Any]) -> dict[str, Any]:
         data = _from_unversioned(data)
     if data["version"] == 1:
         data = _named(data)
+    if data["version"] == 2:
+        data = data | {"version": 3}  # the new fields are all optional
     return data
 
 

@@ -17,12 +17,23 @@ if TYPE_CHECKING:
     from provisioner.definitions.model import Lab
 
 
+@dataclass(frozen=True)
+class Target:
+    """Where `up` places a lab's sandbox when not on its own backend: a backend by name (the
+    registry knows which take which labs) and the cluster to reach it with."""
+
+    name: str
+    kubeconfig: str  # absolute: later commands run from anywhere
+    context: str | None = None
+
+
 @dataclass
 class Options:
     keep: bool = False
     student: str | None = None
     ttl_seconds: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    target: Target | None = None  # None: the lab's own backend, or the one its state records
     # Set by a supervisor (smoke, cohort) to stop between steps; the failure path then cleans up.
     cancel: threading.Event | None = None
 

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 from provisioner import backends
 from provisioner.checks.runner import CheckResult, render
 from provisioner.core import redact
-from provisioner.core.errors import BackendUnavailable, InfraError, LabError
+from provisioner.core.errors import BackendUnavailable, InfraError, LabError, UsageError
 from provisioner.core.instance_state import InstanceState
 from provisioner.core.report import Reporter, Silent
 from provisioner.core.state import Store, instance_ref
 from provisioner.definitions import catalog
 from provisioner.definitions.model import Lab
 from provisioner.lifecycle.down import teardown
-from provisioner.lifecycle.steps import Context, Options, Produced, Step, run_steps
+from provisioner.lifecycle.steps import Context, Driver, Options, Produced, Step, run_steps
 from provisioner.lifecycle.verify import blocking, check_env, diagnose, readiness
 
 
@@ -33,6 +33,7 @@ class UpResult:
     checks: list[CheckResult] = field(default_factory=list)
     unavailable: dict[str, str] = field(default_factory=dict)  # optional component -> why
     definition: Lab | None = None  # the lab as loaded for this up, for the access sheet
+    port_forward: list[str] = field(default_factory=list)  # how the endpoints reach the learner, if not directly
 
 
 class Ready:
@@ -75,7 +76,9 @@ def up(
             f"{lab_id} cannot run in this version of lab: {lab.unavailable}", "`lab list` shows which labs run"
         )
     ref = instance_ref(lab_id, instance)
-    ctx = Context(ref, Store(ref), lab, backends.get(lab.sandbox.backend), report or Silent(), options or Options())
+    opts = options or Options()
+    store = Store(ref)
+    ctx = Context(ref, store, lab, placed(lab, store, opts), report or Silent(), opts)
     with ctx.store.lock("up"), redact.run():
         redact.register(*ctx.store.secrets().values())
         state = ctx.store.load()
@@ -87,6 +90,19 @@ def up(
         return result(ctx, _provision(ctx, state), started, noop=False)
 
 
+def placed(lab: Lab, store: Store, options: Options) -> Driver:
+    """The lab's own backend, or the target `up` was given or an earlier `up` recorded: an
+    instance is never made a second time elsewhere, where its `down` would not look."""
+    state = store.load()
+    backend = backends.for_lab(lab, options.target.name if options.target else state.target)
+    if state.backend and state.status not in (None, "failed-removed") and state.backend != backend.name:
+        raise UsageError(
+            f"{store.ref.key} is already made by the {state.backend} backend, not {backend.name}",
+            f"`lab down {store.ref.lab} --instance {store.ref.instance}` first",
+        )
+    return backend
+
+
 def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
     lab, opts, backend = ctx.require_lab(), ctx.options, ctx.require_backend()
     now = time.time()
@@ -94,6 +110,7 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
     ctx.store.update(
         status="creating",
         backend=backend.name,
+        target=opts.target.name if opts.target else state.target,
         run_id=ctx.run_id,
         name=ctx.name,
         definition=definition_hash(lab),
@@ -142,4 +159,5 @@ def result(ctx: Context, results: list[CheckResult], started: float, noop: bool)
         results,
         ctx.require_backend().unavailable_components(ctx),
         lab,
+        state.port_forward,
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from provisioner.backends.kubernetes.api import REQUEST_SECONDS, calling, core
+from provisioner.backends.kubernetes.names import LABEL_COMPONENT
+from provisioner.core.errors import InfraError
 
 
 def why_not_ready(client: Any, namespace: str, workload: Any) -> str:
@@ -49,3 +51,19 @@ def _no_pod(client: Any, namespace: str, workload: Any) -> str:
 
 def _when(event: Any) -> str:
     return str(event.last_timestamp or event.event_time or event.metadata.creation_timestamp or "")
+
+
+def running(client: Any, namespace: str, component: str) -> str:
+    """The name of the component's running pod (what Ansible's kubectl connection needs, where
+    `kubectl exec` takes the workload): read when asked, since a restart renames it."""
+    where = f"{LABEL_COMPONENT}={component}"
+    with calling(client, f"find the running pod of {namespace}/{component}"):
+        found = core(client).list_namespaced_pod(
+            namespace, label_selector=where, field_selector="status.phase=Running", _request_timeout=REQUEST_SECONDS
+        )
+    if not found.items:
+        raise InfraError(
+            f"{namespace}/{component} has no running pod",
+            "`lab verify` says which check fails, `kubectl describe pod` why",
+        )
+    return str(found.items[0].metadata.name)

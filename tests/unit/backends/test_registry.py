@@ -24,6 +24,7 @@ def test_every_backend_in_registry_order_shares_the_runner() -> None:
         ("docker", run),
         ("vm", run),
         ("kind", run),
+        ("kubernetes", run),
     ]
     with pytest.raises(BackendUnavailable, match="no such backend"):
         backends.get("nomad")
