@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from provisioner.cli.console import ConsoleReporter
 from provisioner.core.report import Reporter
+
+if TYPE_CHECKING:
+    from provisioner.lifecycle.steps import Target
 
 
 @dataclass
@@ -47,3 +53,42 @@ OUTPUT = click.option(
 INSTANCE = click.option(
     "--instance", "-i", default="default", show_default=True, help="instance name (several per lab)"
 )
+
+
+def target_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--target, --kubeconfig, --context: where `up` places a sandbox; recorded in its state, so
+    `down`, `verify`, `check`, `status` and `shell` never need them."""
+    for option in (
+        click.option("--context", default=None, help="the kubeconfig's context (default: its current one)"),
+        click.option(
+            "--kubeconfig",
+            type=click.Path(exists=True, dir_okay=False),
+            default=None,
+            help="the cluster admin's kubeconfig (with --target kubernetes)",
+        ),
+        click.option(
+            "--target",
+            type=click.Choice(["kubernetes"]),
+            default=None,
+            help="put a container lab's sandbox on an existing cluster, one namespace per instance",
+        ),
+    ):
+        command = option(command)
+    return command
+
+
+def target_of(target: str | None, kubeconfig: str | None, context: str | None) -> Target | None:
+    """The options as one Target, or None (the lab's own backend); a half-given one is refused."""
+    # imported here, not at the top, to keep `lab --help` fast
+    from provisioner.core.errors import UsageError
+    from provisioner.lifecycle.steps import Target
+
+    if target is None and (kubeconfig or context):
+        raise UsageError("--kubeconfig and --context go with --target", "add --target kubernetes, or leave them out")
+    if target is None:
+        return None
+    if kubeconfig is None:
+        raise UsageError(
+            f"--target {target} needs the cluster's kubeconfig", "add --kubeconfig PATH (and --context NAME)"
+        )
+    return Target(target, str(Path(kubeconfig).resolve()), context)

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from provisioner.cli import output
-from provisioner.cli.app import OUTPUT, App, pass_app
+from provisioner.cli.app import OUTPUT, App, pass_app, target_of, target_options
 from provisioner.core.errors import InfraError
 
 
@@ -26,21 +26,37 @@ def cohort() -> None:
 @click.option("--ttl", default=None, help="expiry of each sandbox, e.g. 8h (see `lab gc --expired`)")
 @click.option("--force", is_flag=True, help="provision even if the capacity estimate says it will not fit")
 @click.option("--prune", is_flag=True, help="remove sandboxes of students no longer on the roster")
+@target_options
 @OUTPUT
 @pass_app
-def cohort_up(app: App, lab_id: str, roster: str, jobs: int, ttl: str | None, force: bool, prune: bool) -> None:
+def cohort_up(
+    app: App,
+    lab_id: str,
+    roster: str,
+    jobs: int,
+    ttl: str | None,
+    force: bool,
+    prune: bool,
+    target: str | None,
+    kubeconfig: str | None,
+    context: str | None,
+) -> None:
     """Provision every student whose sandbox is missing or failed (finished ones are left alone)."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.cohort import run as co
     from provisioner.core.timeparse import parse_duration
 
     expiry = parse_duration(ttl) if ttl else None
-    outcomes, removed = co.up(lab_id, Path(roster), jobs, expiry, force, app.reporter, prune=prune)
+    where = target_of(target, kubeconfig, context)
+    outcomes, removed = co.up(lab_id, Path(roster), jobs, expiry, force, app.reporter, prune=prune, target=where)
     data = {"lab": lab_id, "students": [o.__dict__ for o in outcomes], "not_on_roster": removed, "pruned": prune}
     output.render(app, data, lambda: output.cohort_up_lines(outcomes, removed, prune))
     failed = [o.student for o in outcomes if o.status == "failed"]
     if failed:
-        again = f"run `lab cohort up {lab_id} --roster {roster}` again: only missing or failed students are retried"
+        # The same target again: a student never started has no state that records it.
+        flags = f" --target {target} --kubeconfig {kubeconfig}" + (f" --context {context}" if context else "")
+        command = f"lab cohort up {lab_id} --roster {roster}{flags if target else ''}"
+        again = f"run `{command}` again: only missing or failed students are retried"
         raise InfraError(f"{len(failed)} of {len(outcomes)} students failed: {', '.join(failed)}", again)
 
 

@@ -44,6 +44,10 @@ def access_sheet(result: Any) -> str:
     lines = [f"{verb} in {result.seconds:.1f}s: {lab.title} ({result.lab}, instance {result.instance})", ""]
     lines += [result.access.rstrip(), "", "Endpoints:"]
     lines += [f"  {name:<14} {url}" for name, url in result.endpoints.items()]
+    forwards = getattr(result, "port_forward", None) or []
+    if forwards:
+        lines += ["", "The endpoints listen once each of these runs (one terminal each):"]
+        lines += [f"  {line}" for line in forwards]
     for name, why in (getattr(result, "unavailable", None) or {}).items():
         lines.append(f"Unavailable:  {name} ({why})")
     if lab.sandbox.secrets:

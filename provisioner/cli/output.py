@@ -42,6 +42,7 @@ def instance_rows(rows: list[dict[str, Any]]) -> Iterator[str]:
 
 def up_json(result: Any) -> dict[str, Any]:
     """`lab up --output json`; the text form is console.access_sheet."""
+    forwards = getattr(result, "port_forward", None)
     return {
         "lab": result.lab,
         "instance": result.instance,
@@ -50,7 +51,7 @@ def up_json(result: Any) -> dict[str, Any]:
         "seconds": result.seconds,
         "endpoints": result.endpoints,
         "unavailable": result.unavailable,
-    }
+    } | ({"port_forward": forwards} if forwards else {})  # only where the endpoints need them
 
 
 def verify_json(lab_id: str, instance: str, outcome: Any) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import sys
 import click
 
 from provisioner.cli import output
-from provisioner.cli.app import INSTANCE, OUTPUT, App, pass_app
+from provisioner.cli.app import INSTANCE, OUTPUT, App, pass_app, target_of, target_options
 from provisioner.cli.console import access_sheet
 from provisioner.core.errors import CheckFailed
 
@@ -22,16 +22,28 @@ from provisioner.core.errors import CheckFailed
 @click.option("--keep", is_flag=True, help="keep the sandbox when a step fails, for debugging")
 @click.option("--student", default=None, help="student id recorded on every resource")
 @click.option("--ttl", default=None, help="expiry, e.g. 8h or 30m (removed by `lab gc --expired`)")
+@target_options
 @OUTPUT
 @pass_app
-def up(app: App, lab_id: str, instance: str, keep: bool, student: str | None, ttl: str | None) -> None:
+def up(
+    app: App,
+    lab_id: str,
+    instance: str,
+    keep: bool,
+    student: str | None,
+    ttl: str | None,
+    target: str | None,
+    kubeconfig: str | None,
+    context: str | None,
+) -> None:
     """Create a lab's sandbox and wait until it answers its checks."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.core.timeparse import parse_duration
     from provisioner.lifecycle.steps import Options
     from provisioner.lifecycle.up import up as do_up
 
-    options = Options(keep=keep, student=student, ttl_seconds=parse_duration(ttl) if ttl else None)
+    expiry = parse_duration(ttl) if ttl else None
+    options = Options(keep=keep, student=student, ttl_seconds=expiry, target=target_of(target, kubeconfig, context))
     result = do_up(lab_id, instance, options, app.reporter())
     output.render(app, output.up_json(result), lambda: [access_sheet(result)])
 

@@ -8,10 +8,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from provisioner import backends
 from provisioner.cohort.roster import Student, parse
 from provisioner.core import paths
 from provisioner.core.errors import InfraError, LabError
@@ -21,7 +22,7 @@ from provisioner.core.state import InstanceRef, Store, all_instances
 from provisioner.definitions import catalog
 from provisioner.lifecycle.down import down as do_down
 from provisioner.lifecycle.images import sources
-from provisioner.lifecycle.steps import Options
+from provisioner.lifecycle.steps import Options, Target
 from provisioner.lifecycle.up import up as do_up
 
 
@@ -91,30 +92,35 @@ def up(
     force: bool,
     report_for: Callable[[str], Reporter],
     prune: bool = False,
+    target: Target | None = None,
 ) -> tuple[list[Outcome], list[str]]:
     """Provision students whose sandbox is missing or failed; returns outcomes and the students no
     longer on the roster (their sandboxes removed too when `prune`)."""
-    catalog.load(lab_id)
+    lab = catalog.load(lab_id)
     students = parse(roster)
     current = members(lab_id)
     todo = [s for s in students if s.id not in current or current[s.id].status != "ready"]
-    check_capacity(lab_id, len(todo), force)
+    if target is None:
+        check_capacity(lab_id, len(todo), force)
+    elif todo and not force:  # the target's own room, not this machine's: the sandboxes go there
+        backends.for_lab(lab, target.name).check_room(lab, target, len(todo))
     if todo:  # once, not once per student: pulled where a registry has them, else built
         _images_ready(lab_id, report_for("images"))
     removed = sorted(set(current) - {s.id for s in students})
     done = [Outcome(s.id, "skipped") for s in students if s not in todo]
-    outcomes = _provision(lab_id, todo, jobs, ttl, report_for)
+    outcomes = _provision(lab_id, todo, jobs, Options(ttl_seconds=ttl, target=target), report_for)
     if prune and removed:
         down(lab_id, removed, jobs, report_for)
     return done + outcomes, removed
 
 
 def _provision(
-    lab_id: str, todo: list[Student], jobs: int, ttl: float | None, report_for: Callable[[str], Reporter]
+    lab_id: str, todo: list[Student], jobs: int, shared: Options, report_for: Callable[[str], Reporter]
 ) -> list[Outcome]:
+    """Each student's `up` with the options all share (expiry, target) and one cancel event."""
     cancel = threading.Event()
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(_one, lab_id, s, ttl, cancel, report_for(s.id)) for s in todo]
+        futures = [pool.submit(_one, lab_id, s, shared, cancel, report_for(s.id)) for s in todo]
         try:
             return [f.result() for f in futures]
         except KeyboardInterrupt:
@@ -123,15 +129,11 @@ def _provision(
             raise
 
 
-def _one(lab_id: str, student: Student, ttl: float | None, cancel: threading.Event, report: Reporter) -> Outcome:
+def _one(lab_id: str, student: Student, shared: Options, cancel: threading.Event, report: Reporter) -> Outcome:
     started = time.monotonic()
+    mine = replace(shared, student=student.id, cancel=cancel, extra={"params": student.params})
     try:
-        do_up(
-            lab_id,
-            student.instance,
-            Options(student=student.id, ttl_seconds=ttl, cancel=cancel, extra={"params": student.params}),
-            report,
-        )
+        do_up(lab_id, student.instance, mine, report)
     except Exception as exc:  # one student's failure never stops the others, whatever it is
         message = exc.message if isinstance(exc, LabError) else f"unexpected {type(exc).__name__}: {exc}"
         return Outcome(student.id, "failed", round(time.monotonic() - started, 1), message)

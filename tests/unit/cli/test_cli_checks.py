@@ -100,7 +100,7 @@ def test_cohort_up_passes_prune_to_the_core_and_fails_with_exit_3(
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id,name,email\nann,Ann,ann@example.org\n")
     result = lab("cohort", "up", "mod-008", "--roster", str(roster), "--prune")
-    assert (result.exit_code, calls) == (3, [{"prune": True}])
+    assert (result.exit_code, calls) == (3, [{"prune": True, "target": None}])
     assert result.stdout == "failed   ann                 1.0s  boom\nben: removed\n"
     assert result.stderr == (
         "error: 1 of 1 students failed: ann\n"
