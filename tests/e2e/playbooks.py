@@ -6,8 +6,8 @@ from __future__ import annotations
 def changes_on_second_run(lab_id: str, instance: str = "default") -> dict[str, int]:
     """Each playbook `lab up` runs (ansible/labs/<id>/) -> tasks it changed, run as `lab up` runs it."""
     from provisioner import backends
-    from provisioner.backends.common.configure import playbook_vars
     from provisioner.backends.common.ansible import changed_count, run_playbook
+    from provisioner.backends.common.configure import playbook_vars
     from provisioner.core.paths import ANSIBLE_DIR
     from provisioner.core.state import InstanceRef, Store
     from provisioner.definitions import parts
