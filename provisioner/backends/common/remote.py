@@ -16,6 +16,9 @@ from provisioner.core import deadlines
 from provisioner.core.errors import InfraError
 
 ENV = "LAB_IMAGE_REGISTRY"
+# The same registry under the name a cluster's nodes pull it by, where that differs from this
+# machine's (a registry this machine reaches as localhost:5000, the nodes by its own address).
+CLUSTER_ENV = "LAB_CLUSTER_REGISTRY"
 Progress = Callable[[str], None]
 # What `docker pull` says when the registry refuses our credentials (distribution, Docker Hub).
 REFUSED = ("unauthorized", "authentication required", "no basic auth credentials", "denied")
@@ -29,6 +32,11 @@ pulled: set[str] = set()
 def registry() -> str | None:
     """HOST:PORT[/prefix] from the environment, or None: no registry, build everything here."""
     return os.environ.get(ENV, "").strip().strip("/") or None
+
+
+def cluster_registry() -> str | None:
+    """HOST:PORT[/prefix] the cluster's nodes pull from, or None: the same name as registry()."""
+    return os.environ.get(CLUSTER_ENV, "").strip().strip("/") or None
 
 
 def remote_ref(registry: str, tag: str) -> str:

@@ -28,9 +28,11 @@ def require_privileged(run: Runner) -> None:
         raise InfraError(probe["detail"], probe["fix"])
 
 
-def load(run: Runner, name: str, tags: list[str], seconds: float) -> None:
-    """Copy images from the engine into every node's containerd (`kind load docker-image`)."""
-    run([tools.binary("kind"), "load", "docker-image", *tags, "--name", name], timeout=seconds)
+def load(run: Runner, name: str, tags: list[str], seconds: float, nodes: list[str] | None = None) -> None:
+    """Copy images from the engine into the containerd of every node, or of `nodes` only
+    (`kind load docker-image`: it skips a node that has an image of the same id)."""
+    only = ["--nodes", ",".join(nodes)] if nodes else []
+    run([tools.binary("kind"), "load", "docker-image", *tags, "--name", name, *only], timeout=seconds)
 
 
 def remove(run: Runner, name: str, key: str, kubeconfig: Path | None = None) -> None:

@@ -17,6 +17,7 @@ from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.docker import images
 from provisioner.backends.kubernetes import capacity, cluster, connection, handout, pods, waits
+from provisioner.backends.kubernetes import images as cluster_images
 from provisioner.backends.kubernetes.api import namespace_or_none
 from provisioner.backends.kubernetes.hosts import kubectl_connection, workload_host
 from provisioner.backends.kubernetes.manifests import manifests, present
@@ -39,7 +40,10 @@ class KubernetesBackend(Backend):
     """One namespace per instance on the cluster of the admin's kubeconfig, recorded in state."""
 
     name = "kubernetes"
-    costs: ClassVar[dict[str, Cost]] = {"configure": Cost(180, 60)}  # as Docker's: the same playbooks
+    costs: ClassVar[dict[str, Cost]] = {
+        "configure": Cost(180, 60),  # as Docker's: the same playbooks
+        "deliver": Cost(120, 60),  # as the kind backend's load: each image copied into each node
+    }
 
     def __init__(self, run: Runner = proc.run) -> None:
         super().__init__(run)
@@ -66,6 +70,7 @@ class KubernetesBackend(Backend):
             Step("prepare", "generating per-instance secrets", prepare),
             Step("images", "making sure the lab's images are built", self.ensure_images),
             Step("connect", "connecting to the cluster and checking its free memory", self.connect),
+            Step("deliver", "getting the lab's images onto the cluster", self.deliver),
             Step("apply", "applying the namespace's objects", self.apply),
             Step("wait", "waiting for the namespace's workloads", self.wait),
             Step("access", "making the student's kubeconfig and port-forward lines", self.access),
@@ -97,6 +102,14 @@ class KubernetesBackend(Backend):
             needed = sum(c.memory_mb for c in present(ctx.require_lab(), ctx.store.load().images))
             capacity.check_capacity(client, needed, 1)
         return {}
+
+    def deliver(self, ctx: Context) -> Produced:
+        """Loaded into a kind cluster's nodes, else pushed to the registry: from here on the
+        instance's `images` are the references its workloads name on the cluster."""
+        place, tags = self.place(ctx), ctx.store.load().images
+        seconds = self.deadline(ctx, "deliver")
+        refs = cluster_images.deliver(place, self.client(place), tags, self.run, seconds, ctx.report.info)
+        return {"images": refs}
 
     def apply(self, ctx: Context) -> Produced:
         place, state = self.place(ctx), ctx.store.load()

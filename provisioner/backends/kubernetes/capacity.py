@@ -29,7 +29,7 @@ class Capacity:
 def capacity(client: Any) -> Capacity:
     """A sum over nodes, not a fit per node: a student's pods may land on different nodes."""
     with calling(client, "list the nodes and pods"):
-        nodes = [n for n in core(client).list_node(_request_timeout=REQUEST_SECONDS).items if _open(n)]
+        nodes = [n for n in core(client).list_node(_request_timeout=REQUEST_SECONDS).items if schedulable(n)]
         pods = core(client).list_pod_for_all_namespaces(field_selector=LIVE, _request_timeout=REQUEST_SECONDS)
     names = {n.metadata.name for n in nodes}
     allocatable = sum(_bytes(n.status.allocatable.get("memory", "0")) for n in nodes)
@@ -51,7 +51,7 @@ def check_capacity(client: Any, needed_memory_mb: int, students: int) -> Capacit
     return room
 
 
-def _open(node: Any) -> bool:
+def schedulable(node: Any) -> bool:
     """A node lab pods can be scheduled on: not cordoned, and no taint that bars them."""
     barred = [t for t in node.spec.taints or [] if t.effect in BARRED]
     return not node.spec.unschedulable and not barred

@@ -12,6 +12,7 @@ import yaml
 
 from provisioner import backends
 from provisioner.backends.docker import images
+from provisioner.backends.kind import tools
 from provisioner.backends.kubernetes import connection, place, waits
 from provisioner.backends.kubernetes.backend import KubernetesBackend
 from provisioner.core.errors import InfraError, UsageError
@@ -19,6 +20,7 @@ from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog
 from provisioner.definitions.model import Lab
 from provisioner.lifecycle.steps import Context, Options, Target, run_steps
+from tests.unit.backends.fake_run import FakeRun
 from tests.unit.backends.kubernetes.fake_api import TOKEN, FakeServer
 from tests.unit.backends.kubernetes.mod008 import IMAGES
 
@@ -41,6 +43,9 @@ def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: Any, ser
     monkeypatch.setattr(connection, "connect", lambda *_: client)
     monkeypatch.setattr(waits, "POLL_SECONDS", 0)
     monkeypatch.setattr(place, "kubectl", lambda: "kubectl")
+    monkeypatch.setattr(tools, "binary", lambda name: name)
+    monkeypatch.delenv("LAB_IMAGE_REGISTRY", raising=False)
+    monkeypatch.delenv("LAB_CLUSTER_REGISTRY", raising=False)
     monkeypatch.setattr(images, "ensure_for_instance", lambda *_: {"images": IMAGES, "unavailable": {}})
     server.put({"kind": "Node", "metadata": {"name": "n1"}, "spec": {}, "status": {"allocatable": {"memory": "8Gi"}}})
     for kind, name in (("statefulsets", "postgres"), ("deployments", "redis"), ("statefulsets", "workstation")):
@@ -50,11 +55,12 @@ def kubeconfig(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, client: Any, ser
     return path
 
 
-def made(lab: Lab, kubeconfig: Path) -> Context:
+def made(lab: Lab, kubeconfig: Path, run: FakeRun | None = None) -> Context:
+    """Up on the fake API; commands (kind load, docker push) go to `run`."""
     store = Store(InstanceRef("mod-008", "ada"))
     store.update(student="ada", backend="kubernetes")  # as `up` records before its steps
     options = Options(target=Target("kubernetes", str(kubeconfig)))
-    ctx = Context(store.ref, store, lab, KubernetesBackend(), options=options)
+    ctx = Context(store.ref, store, lab, KubernetesBackend(run or FakeRun()), options=options)
     run_steps(ctx, ctx.require_backend().up_steps(), "up")
     return ctx
 
@@ -62,7 +68,7 @@ def made(lab: Lab, kubeconfig: Path) -> Context:
 def test_up_runs_its_steps_in_order_and_records_where_and_how_to_reach_the_sandbox(lab: Lab, kubeconfig: Path) -> None:
     ctx = made(lab, kubeconfig)
     done = [e["step"] for e in ctx.store.ledger() if e["event"] == "step-done"]
-    assert done == ["prepare", "images", "connect", "apply", "wait", "access", "configure"]
+    assert done == ["prepare", "images", "connect", "deliver", "apply", "wait", "access", "configure"]
     state = ctx.store.load()
     assert state.target == "kubernetes" and state.cluster is not None
     assert (state.cluster.kubeconfig, state.cluster.context, state.cluster.namespace) == (str(kubeconfig), None, NS)
@@ -73,6 +79,28 @@ def test_up_runs_its_steps_in_order_and_records_where_and_how_to_reach_the_sandb
     assert state.port_forward[0] == (
         f"kubectl --kubeconfig {student} --namespace {NS} port-forward --address 127.0.0.1 service/postgres 5432:5432"
     )
+
+
+def test_on_kind_the_images_are_loaded_and_the_workloads_name_the_local_tags(
+    lab: Lab, kubeconfig: Path, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tools, "binary", lambda name: name)
+    run = FakeRun()
+    made(lab, kubeconfig, run)  # its context is kind-lab
+    assert [c[:3] + c[-4:] for c in run.calls] == [["kind", "load", "docker-image", "--name", "lab", "--nodes", "n1"]]
+    applied = server.store[f"/apis/apps/v1/namespaces/{NS}/deployments/redis"]
+    assert applied["spec"]["template"]["spec"]["containers"][0]["image"] == IMAGES["redis"]
+
+
+def test_elsewhere_the_workloads_name_the_registry_s_references(
+    lab: Lab, kubeconfig: Path, server: FakeServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    kubeconfig.write_text(kubeconfig.read_text().replace("kind-lab", "school"))
+    monkeypatch.setenv("LAB_IMAGE_REGISTRY", "registry.school.edu")
+    ctx = made(lab, kubeconfig)
+    applied = server.store[f"/apis/apps/v1/namespaces/{NS}/deployments/redis"]
+    assert applied["spec"]["template"]["spec"]["containers"][0]["image"] == f"registry.school.edu/{IMAGES['redis']}"
+    assert ctx.store.load().images["postgres"] == f"registry.school.edu/{IMAGES['postgres']}"
 
 
 def test_the_student_kubeconfig_is_private_and_holds_their_token_only(lab: Lab, kubeconfig: Path) -> None:
