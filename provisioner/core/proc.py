@@ -78,6 +78,12 @@ def run(
     return result
 
 
+def spawn(argv: Sequence[str], env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+    """A child left running, stdout and stderr piped, in its own process group: for one that
+    lives beside lab (background.held), which must stop it with watchdog.stop_group."""
+    return _spawn([str(a) for a in argv], None, env, False, -1, None)
+
+
 def _spawn(
     argv: list[str], cwd: Cwd, env: Mapping[str, str] | None, has_stdin: bool, umask: int, sinks: Sinks | None
 ) -> subprocess.Popen[str]:
