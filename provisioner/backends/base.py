@@ -7,6 +7,7 @@ import secrets
 import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -85,6 +86,11 @@ class Backend(ABC):
         """Environment of commands run on this machine against the sandbox: checks without a
         host, solution playbooks and scripts (e.g. the KUBECONFIG of a cluster)."""
         return {}
+
+    def endpoint_tunnels(self, ctx: Context) -> AbstractContextManager[dict[str, str]]:
+        """Endpoints as checks on this machine reach them while the block runs (name -> address,
+        over those in state): none by default, since a local sandbox's ports are published here."""
+        return nullcontext({})
 
     def step(self, name: str, phase: str = "up") -> Step:
         """One lifecycle step by its name (as the ledger records it)."""

@@ -55,3 +55,6 @@ NAMESPACE_READY = Cost(120, 120)
 # A deleted namespace until the API says it is gone: its pods' grace periods (30 s) and the
 # claims' volumes released by the storage provisioner.
 NAMESPACE_GONE = Cost(180)
+# A `kubectl port-forward` until it listens: one API round trip to find the service's pod and open
+# the stream; a pod that is not running makes kubectl exit at once instead.
+PORT_FORWARD = Cost(30)

@@ -6,6 +6,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -80,6 +81,7 @@ class Driver(Protocol):
     def exec_argv(self, ctx: Context, host: str, argv: list[str]) -> list[str]: ...
     def unavailable_components(self, ctx: Context) -> dict[str, str]: ...
     def machine_env(self, ctx: Context) -> dict[str, str]: ...
+    def endpoint_tunnels(self, ctx: Context) -> AbstractContextManager[dict[str, str]]: ...
 
 
 # What a step produces, by InstanceState field name (e.g. {"ports": {...}}); the loop records it.

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from provisioner import backends
@@ -25,17 +26,34 @@ READINESS_WORKERS = 4
 UNREACHED_GRACE = 60.0
 
 
-def check_env(ctx: Context) -> CheckEnv:
-    """What check templates see, and how a check reaches into a sandbox host."""
+def check_env(ctx: Context, endpoints: Mapping[str, str] | None = None) -> CheckEnv:
+    """What check templates see, and how a check reaches into a sandbox host; `endpoints` stand
+    in for those in state (the backend's tunnels, see checking)."""
     state, backend = ctx.store.load(), ctx.require_backend()
     values = {
-        "endpoints": state.endpoints,
+        "endpoints": state.endpoints | dict(endpoints or {}),
         "hosts": state.hosts,
         "secrets": ctx.store.secrets(),
         "instance": ctx.ref.instance,
         "lab_id": ctx.ref.lab,
     }
     return CheckEnv(values, lambda host, argv: backend.exec_argv(ctx, host, argv), machine_env=backend.machine_env(ctx))
+
+
+@contextmanager
+def checking(ctx: Context, checks: list[Check]) -> Iterator[CheckEnv]:
+    """The env of these checks, with the backend's endpoint tunnels open while the block runs
+    (a cluster's port-forwards), when one of them reaches an endpoint at all."""
+    if not any(_reaches_endpoint(c) for c in checks):
+        yield check_env(ctx)
+        return
+    with ctx.require_backend().endpoint_tunnels(ctx) as endpoints:
+        yield check_env(ctx, endpoints)
+
+
+def _reaches_endpoint(check: Check) -> bool:
+    # A tcp check's `endpoint`, or `endpoints` in any template: more than needed is only slower.
+    return "endpoint" in check.model_dump_json(exclude_none=True)
 
 
 def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:
@@ -46,8 +64,9 @@ def readiness(ctx: Context, retry: bool = True) -> list[CheckResult]:
     # Readiness checks only read, so they wait side by side: `up` waits for the slowest, not the sum.
     results: list[CheckResult] = []
     grace = UNREACHED_GRACE if retry else 0.0
-    for wave in waves(checks):
-        results += run_available(ctx, wave, ctx.report.info, READINESS_WORKERS, grace)
+    with checking(ctx, checks) as env:  # one set of tunnels for every wave
+        for wave in waves(checks):
+            results += run_available(ctx, wave, ctx.report.info, READINESS_WORKERS, grace, env)
     return results
 
 
@@ -69,18 +88,22 @@ def run_available(
     on_retry: Callable[[str], None] | None = None,
     workers: int = 1,
     unreached_grace: float = 0.0,
+    env: CheckEnv | None = None,
 ) -> list[CheckResult]:
     """Run the checks, `workers` at a time, results in their order. One needing an optional
     component that is unavailable here (the backend says which and why) is not run: it is
     reported failed, seen "unavailable: <reason>", marked extra["unavailable"] = component, and
-    `blocking` leaves it out."""
-    lab = ctx.require_lab()
-    env, unavailable = check_env(ctx), ctx.require_backend().unavailable_components(ctx)
+    `blocking` leaves it out. Without `env`, the checks' own (checking)."""
+    if env is None:
+        with checking(ctx, checks) as env:
+            return run_available(ctx, checks, on_retry, workers, unreached_grace, env)
+    lab, found = ctx.require_lab(), env
+    unavailable = ctx.require_backend().unavailable_components(ctx)
 
     def one(check: Check) -> CheckResult:
         missing = sorted(components_needed(lab, check) & set(unavailable))
         if not missing:
-            return run_check(check, env, on_retry, unreached_grace)
+            return run_check(check, found, on_retry, unreached_grace)
         seen, expected = f"unavailable: {unavailable[missing[0]]}", f"optional component {missing[0]} to be available"
         return CheckResult(check.name, check.kind, False, expected, seen, 0.0, 0, {"unavailable": missing[0]})
 

@@ -6,6 +6,7 @@ the lab's playbooks through Ansible's kubernetes.core.kubectl connection."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -16,7 +17,7 @@ from provisioner.backends.common.hosts import pick_host
 from provisioner.backends.common.ownership import home_id
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.docker import images
-from provisioner.backends.kubernetes import capacity, cluster, connection, handout, pods, waits
+from provisioner.backends.kubernetes import capacity, cluster, connection, handout, pods, tunnels, waits
 from provisioner.backends.kubernetes import images as cluster_images
 from provisioner.backends.kubernetes.api import namespace_or_none
 from provisioner.backends.kubernetes.hosts import kubectl_connection, workload_host
@@ -188,6 +189,11 @@ class KubernetesBackend(Backend):
 
     def machine_env(self, ctx: Context) -> dict[str, str]:
         return machine_env(recorded(ctx))
+
+    def endpoint_tunnels(self, ctx: Context) -> AbstractContextManager[dict[str, str]]:
+        """The hand-out's endpoints are the learner's port-forwards, not running here: checks
+        get their own, on free ports, for as long as they run."""
+        return tunnels.endpoint_tunnels(ctx, self.place(ctx))
 
     def unavailable_components(self, ctx: Context) -> dict[str, str]:
         return dict(ctx.store.load().unavailable)

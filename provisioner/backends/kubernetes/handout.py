@@ -38,7 +38,8 @@ def make(ctx: Context, client: Any, place: ClusterPlace) -> Produced:
     }
 
 
-def endpoint(port: Port) -> str:
-    """Where the port-forward line listens, written as the docker backend writes its endpoints."""
-    where = f"127.0.0.1:{port.port}"
+def endpoint(port: Port, local: int | None = None) -> str:
+    """Where a port-forward listens (the hand-out's line: the port itself), written as the docker
+    backend writes its endpoints."""
+    where = f"127.0.0.1:{local or port.port}"
     return f"{port.scheme}://{where}" if port.scheme in ("http", "https") else where
