@@ -21,7 +21,7 @@ from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog, parts
 from provisioner.definitions.model import Exercise, Lab
 from provisioner.lifecycle.steps import Context
-from provisioner.lifecycle.verify import blocking, run_available
+from provisioner.lifecycle.verify import blocking, checking, run_available
 
 
 @dataclass
@@ -66,11 +66,16 @@ def check(
     """Run each exercise's checks once (no retry window unless asked) and record the outcome."""
     with redact.run():
         ctx = _ready_context(lab_id, instance, report)
+        chosen = [
+            (ex, ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks])
+            for ex in select(ctx.require_lab(), ids)
+        ]
         results = []
-        for ex in select(ctx.require_lab(), ids):
-            checks = ex.checks if retry else [c.model_copy(update={"retry": 0}) for c in ex.checks]
-            outcome = run_available(ctx, checks)
-            results.append(ExerciseResult(ex.id, ex.title, not blocking(outcome), ex.hint, outcome))
+        # One set of endpoint tunnels (a cluster's port-forwards) for every exercise, not one each.
+        with checking(ctx, [c for _, checks in chosen for c in checks]) as env:
+            for ex, checks in chosen:
+                outcome = run_available(ctx, checks, env=env)
+                results.append(ExerciseResult(ex.id, ex.title, not blocking(outcome), ex.hint, outcome))
     _record(ctx.store, results)
     return results
 
