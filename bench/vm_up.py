@@ -122,7 +122,8 @@ def raw_boot(lab_id: str) -> float:
                 if banner(port):
                     return time.perf_counter() - started
                 time.sleep(0.25)
-            raise SystemExit(f"plain QEMU: no SSH banner within {RAW_DEADLINE_S} s")
+            console = (Path(tmp) / "console.log").read_text(errors="replace")[-3000:]
+            raise SystemExit(f"plain QEMU: no SSH banner within {RAW_DEADLINE_S} s; its console ended:\n{console}")
         finally:
             qemu.kill()
             qemu.wait()
