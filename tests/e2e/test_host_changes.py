@@ -120,18 +120,28 @@ def interfaces(docker: Docker) -> tuple[list[str], set[str]]:
         if docker.owns_interface(link):
             owned.add(link["ifname"])
             continue
-        addresses = sorted(f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []))
+        # Not the IPv6 link-local address: the kernel gives one to any interface while it is up
+        # (docker0 once a first container uses it), so it follows the up/down state.
+        addresses = sorted(f"{a['local']}/{a['prefixlen']}" for a in link.get("addr_info", []) if not _link_local(a))
         master = f" master {link['master']}" if link.get("master") else ""
         found.append(f"{link['ifname']} {link.get('link_type', '?')}{master} {' '.join(addresses)}".strip())
     return found, owned
+
+
+def _link_local(address: dict[str, str]) -> bool:
+    return address.get("family") == "inet6" and address.get("scope") == "link"
+
+
+def _kernel_link_local(route: dict[str, str]) -> bool:
+    return route.get("dst") == "fe80::/64" and route.get("protocol") == "kernel"
 
 
 def routes(docker_owned: set[str]) -> list[str]:
     found = []
     for family in ("-4", "-6"):
         for route in json.loads(sh("ip", family, "-j", "route")):
-            if route.get("dev") in docker_owned:
-                continue
+            if route.get("dev") in docker_owned or _kernel_link_local(route):
+                continue  # Docker's, or the kernel's route for an up interface's link-local address
             keys = ("dst", "gateway", "dev", "protocol", "scope", "prefsrc", "metric", "type")
             found.append(f"{family} " + " ".join(f"{k}={route[k]}" for k in keys if k in route))
     return found
