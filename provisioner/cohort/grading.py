@@ -77,10 +77,11 @@ def handout(lab: Lab, row: dict[str, Any], suffix: str) -> str:
     # Markdown is not HTML: escaping it would corrupt the passwords it shows
     env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=suffix == ".html")  # noqa: S701
     secrets = cohort.secrets_of(lab_id, row["student"])
+    state = Store(InstanceRef(lab_id, row["instance"])).load()
     values = {
         "endpoints": row["endpoints"],
         "secrets": secrets,
-        "hosts": Store(InstanceRef(lab_id, row["instance"])).load().hosts,
+        "hosts": state.hosts,
         "instance": row["instance"],
         "lab_id": lab_id,
     }
@@ -93,5 +94,7 @@ def handout(lab: Lab, row: dict[str, Any], suffix: str) -> str:
         "secrets": secrets,
         "access": access,
         "state": row["state"],
+        # On a cluster the endpoints listen only once the student runs these (kubernetes target).
+        "port_forward": state.port_forward if row["state"] == "ready" else [],
     }
     return env.get_template(f"handout{suffix}.j2").render(**context)
