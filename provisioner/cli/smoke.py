@@ -8,7 +8,7 @@ from __future__ import annotations
 import click
 
 from provisioner.cli import output
-from provisioner.cli.app import OUTPUT, App, pass_app
+from provisioner.cli.app import OUTPUT, App, pass_app, target_of, target_options
 from provisioner.core.errors import CheckFailed
 
 
@@ -25,6 +25,7 @@ from provisioner.core.errors import CheckFailed
     metavar="LAB",
     help="for this lab only up (with its readiness checks) and down; its exercises are reported as skipped",
 )
+@target_options
 @OUTPUT
 @pass_app
 def smoke(
@@ -35,6 +36,9 @@ def smoke(
     junit: str | None,
     keep_on_failure: bool,
     up_only: tuple[str, ...],
+    target: str | None,
+    kubeconfig: str | None,
+    context: str | None,
 ) -> None:
     """Smoke-test labs: up, checks fail before solve and pass after, down. Exit 0 only if none failed."""
     # imported here, not at the top, to keep `lab --help` fast
@@ -50,7 +54,8 @@ def smoke(
         raise click.UsageError(
             f"--up-only names a lab that is not smoke-tested here: {', '.join(sorted(quick - set(ids)))}"
         )
-    runs = run_smoke(ids, jobs, keep_on_failure, app.reporter, quick)
+    where = target_of(target, kubeconfig, context)  # checked before any lab goes up
+    runs = run_smoke(ids, jobs, keep_on_failure, app.reporter, quick, where)
     if junit:
         write_junit(junit, {r.lab: r.cases for r in runs})
     output.render(app, output.smoke_json(runs), lambda: output.smoke_lines(runs))

@@ -19,7 +19,7 @@ from provisioner.core.state import InstanceRef, Store
 from provisioner.definitions import catalog
 from provisioner.exercises.run import check, solve
 from provisioner.lifecycle.down import down
-from provisioner.lifecycle.steps import Context, Options
+from provisioner.lifecycle.steps import Context, Options, Target
 from provisioner.lifecycle.up import up
 
 INSTANCE = "smoke"
@@ -40,32 +40,40 @@ class LabRun:
             self.status = "failed"
 
 
-def skip_reason(lab_id: str) -> str | None:
-    """Why this lab cannot run on this machine (never reported as passed), or None."""
+def skip_reason(lab_id: str, target: Target | None = None) -> str | None:
+    """Why this lab cannot run on this machine, or on the target (never reported as passed), or
+    None. A lab the target cannot take (a VM lab on a cluster) is skipped with that reason."""
     lab = catalog.load(lab_id)
     if lab.unavailable:
         return lab.unavailable
     try:
-        backend = backends.get(lab.sandbox.backend)
+        backend = backends.for_lab(lab, target.name if target else None)
         ref = InstanceRef(lab_id, INSTANCE)
-        backend.preflight(Context(ref, Store(ref), lab, backend))
+        backend.preflight(Context(ref, Store(ref), lab, backend, options=Options(target=target)))
     except LabError as exc:
         return exc.message
     return None
 
 
 def smoke_lab(
-    lab_id: str, cancel: threading.Event, keep_on_failure: bool, report: Reporter, up_only: bool = False
+    lab_id: str,
+    cancel: threading.Event,
+    keep_on_failure: bool,
+    report: Reporter,
+    up_only: bool = False,
+    target: Target | None = None,
 ) -> LabRun:
+    """Only `up` takes the target: check, solve and down find the instance's place in its state."""
     run = LabRun(lab_id)
     started = time.monotonic()
-    reason = skip_reason(lab_id)
+    reason = skip_reason(lab_id, target)
     if reason:
         run.status, run.reason = "skipped", reason
         run.add(Case("up", "up", False, reason, skipped=True))
         return run
     try:
-        _exercise(run, lab_id, cancel, keep_on_failure, report, up_only)
+        options = Options(keep=keep_on_failure, cancel=cancel, target=target)
+        _exercise(run, lab_id, options, report, up_only)
     finally:
         if not (keep_on_failure and run.status == "failed"):
             _down(run, lab_id, report)
@@ -73,8 +81,8 @@ def smoke_lab(
     return run
 
 
-def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, report: Reporter, up_only: bool) -> None:
-    if not _phase(run, "up", "up", lambda: up(lab_id, INSTANCE, Options(keep=keep, cancel=cancel), report)):
+def _exercise(run: LabRun, lab_id: str, options: Options, report: Reporter, up_only: bool) -> None:
+    if not _phase(run, "up", "up", lambda: up(lab_id, INSTANCE, options, report)):
         return
     if up_only:
         _not_proven(run, lab_id)
@@ -90,7 +98,7 @@ def _exercise(run: LabRun, lab_id: str, cancel: threading.Event, keep: bool, rep
             )
         )
     for ex in before:
-        if cancel.is_set():
+        if options.cancel is not None and options.cancel.is_set():
             raise KeyboardInterrupt
         if _phase(run, "solve", f"solve {ex.id}", _solver(lab_id, ex.id, report)):
             [after] = check(lab_id, [ex.id], INSTANCE, report, retry=True)
@@ -135,12 +143,18 @@ def smoke(
     keep_on_failure: bool,
     report_for: Callable[[str], Reporter],
     up_only: frozenset[str] = frozenset(),
+    target: Target | None = None,
 ) -> list[LabRun]:
     """Run labs with bounded parallelism; Ctrl-C stops new steps and lets every lab tear down.
-    Labs in `up_only` go up (readiness checks included) and down, their exercises not proven."""
+    Labs in `up_only` go up (readiness checks included) and down, their exercises not proven.
+    A target puts every sandbox there (`--target kubernetes`): the same exercises and checks."""
     cancel = threading.Event()
+
+    def one(lab_id: str) -> LabRun:
+        return smoke_lab(lab_id, cancel, keep_on_failure, report_for(lab_id), lab_id in up_only, target)
+
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [pool.submit(smoke_lab, i, cancel, keep_on_failure, report_for(i), i in up_only) for i in lab_ids]
+        futures = [pool.submit(one, i) for i in lab_ids]
         try:
             return [f.result() for f in futures]
         except KeyboardInterrupt:

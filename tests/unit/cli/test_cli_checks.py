@@ -116,7 +116,7 @@ def test_up_only_lists_every_exercise_as_skipped_never_passed(monkeypatch: pytes
     from provisioner.lifecycle import smoke
 
     calls: list[str] = []
-    monkeypatch.setattr(smoke, "skip_reason", lambda _lab: None)
+    monkeypatch.setattr(smoke, "skip_reason", lambda *_a: None)
     monkeypatch.setattr(smoke, "up", lambda *_a: calls.append("up"))
     monkeypatch.setattr(smoke, "down", lambda *_a: calls.append("down"))
     monkeypatch.setattr(smoke, "check", lambda *_a, **_k: calls.append("check"))
@@ -146,7 +146,7 @@ def test_an_unavailable_components_check_is_a_skipped_case_and_the_lab_still_pas
     model = CheckResult("model", "dashboard", True, "x", "ok", 0.1)
     before = [ExerciseResult("dash", "A dashboard", False, "hint", [])]
     after = [ExerciseResult("dash", "A dashboard", True, "hint", [model, unavailable])]
-    monkeypatch.setattr(smoke, "skip_reason", lambda _lab: None)
+    monkeypatch.setattr(smoke, "skip_reason", lambda *_a: None)
     monkeypatch.setattr(smoke, "up", lambda *_a: None)
     monkeypatch.setattr(smoke, "down", lambda *_a: None)
     monkeypatch.setattr(smoke, "solve", lambda *_a: None)
