@@ -11,13 +11,21 @@ from pathlib import Path
 from typing import Any
 
 
-def lab(*args: str, check: bool = True, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(
-        [sys.executable, "-m", "provisioner", *args], capture_output=True, text=True, check=False, env=env
-    )
+def lab(
+    *args: str, check: bool = True, env: dict[str, str] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The real CLI; `timeout` (seconds) bounds a command that must not hang the suite."""
+    argv = [sys.executable, "-m", "provisioner", *args]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, env=env, timeout=timeout)
     if check and result.returncode != 0:
         raise AssertionError(f"lab {' '.join(args)} -> {result.returncode}\n{result.stdout}\n{result.stderr}")
     return result
+
+
+def write_roster(path: Path, ids: list[str]) -> Path:
+    """A cohort's roster CSV: one student per id, with a name and an address made from it."""
+    path.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
+    return path
 
 
 def status() -> list[dict[str, Any]]:

@@ -18,14 +18,9 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from tests.e2e.browser import cell_status, chromium, click_confirmed, screenshot, served, wait_for
-from tests.helpers import docker_leftovers, lab, resource, state_leftovers
+from tests.helpers import docker_leftovers, lab, resource, state_leftovers, write_roster
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
-
-
-def write_roster(path: Path, ids: list[str]) -> Path:
-    path.write_text("student_id,name,email\n" + "".join(f"{i},Student {i},{i}@example.edu\n" for i in ids))
-    return path
 
 
 def cohort_rows() -> dict[str, dict[str, object]]:
