@@ -14,15 +14,14 @@ from typing import Any
 
 from jinja2 import Environment, meta
 
-from provisioner.backends.kubernetes import isolation
-from provisioner.backends.kubernetes.names import LABEL_COMPONENT, Identity, dns_label, labels, metadata
+from provisioner.backends.kubernetes import isolation, volumes
+from provisioner.backends.kubernetes.names import LABEL_COMPONENT, Identity, labels, metadata
 from provisioner.core.errors import UsageError
 from provisioner.core.templating import render
 from provisioner.definitions.model import Lab
 from provisioner.definitions.sandbox import DockerComponent, DockerSandbox
 
 ENV_STORE = "lab-env"  # the namespace's one Secret
-CLAIM_SIZE = "1Gi"  # a lab states no volume size; kind's local-path provisioner does not enforce one
 _PARSER = Environment(autoescape=False)  # noqa: S701 - parsed only, to see what a template names
 
 
@@ -92,12 +91,13 @@ def workload(c: DockerComponent, image: str, env: list[dict[str, Any]], identity
     if not c.volumes:
         # Recreate, not a rolling update: a surge pod would not fit the namespace's quota.
         return head | {"kind": "Deployment", "spec": spec | {"strategy": {"type": "Recreate"}}}
-    claims = [_claim(path, identity) for path in c.volumes]
+    claims = [volumes.claim(path, identity) for path in c.volumes]
     return head | {"kind": "StatefulSet", "spec": spec | {"serviceName": c.name, "volumeClaimTemplates": claims}}
 
 
 def _pod(c: DockerComponent, image: str, env: list[dict[str, Any]]) -> dict[str, Any]:
     memory = f"{c.memory_mb}Mi"
+    resources = {"requests": {"memory": memory}, "limits": {"memory": memory}}
     container: dict[str, Any] = {
         "name": c.name,
         "image": image,
@@ -105,25 +105,18 @@ def _pod(c: DockerComponent, image: str, env: list[dict[str, Any]]) -> dict[str,
         "imagePullPolicy": "IfNotPresent",
         "env": env,
         "ports": [{"containerPort": p.port, "protocol": "TCP"} for p in c.ports],
-        # The CPU request is the lab's typical use, for scheduling; no CPU limit, since throttling
-        # only slows the learner, while memory is what one sandbox can take from the others.
-        "resources": {"requests": {"memory": memory, "cpu": f"{round(c.cpus * 1000)}m"}, "limits": {"memory": memory}},
-        "volumeMounts": [{"name": _claim_name(path), "mountPath": path} for path in c.volumes],
+        # Memory only, as on Docker: what one sandbox can take from the others. No CPU request
+        # (Docker reserves none, and a class's requests would fill a small node at once) and no
+        # CPU limit (throttling only slows the learner).
+        "resources": resources,
+        "volumeMounts": volumes.mounts(list(c.volumes)),
     }
     if c.command:
         container["args"] = list(c.command)  # Docker's command replaces CMD, as args does, not ENTRYPOINT
     # No service links: Kubernetes would set POSTGRES_PORT=tcp://... and the like, which images
     # read as their own settings. No API token: the workloads never talk to the cluster.
-    return {"containers": [container], "enableServiceLinks": False, "automountServiceAccountToken": False}
-
-
-def _claim(path: str, identity: Identity) -> dict[str, Any]:
-    spec = {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": CLAIM_SIZE}}}
-    return {"metadata": {"name": _claim_name(path), "labels": labels(identity)}, "spec": spec}
-
-
-def _claim_name(path: str) -> str:
-    return dns_label(f"data{path.replace('/', '-')}")
+    pod = {"containers": [container], "enableServiceLinks": False, "automountServiceAccountToken": False}
+    return pod | ({"initContainers": [volumes.fill(image, list(c.volumes), resources)]} if c.volumes else {})
 
 
 def service(c: DockerComponent, identity: Identity) -> dict[str, Any]:

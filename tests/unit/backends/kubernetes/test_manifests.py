@@ -70,6 +70,21 @@ def test_postgres_keeps_its_two_volumes_in_claims_of_a_statefulset(objects: Obje
     assert {c["spec"]["accessModes"][0] for c in postgres["volumeClaimTemplates"]} == {"ReadWriteOnce"}
 
 
+def test_claims_are_filled_from_the_image_with_its_owner_as_docker_fills_a_named_volume(objects: Objects) -> None:
+    pod = find(objects, "StatefulSet", "postgres")["spec"]["template"]["spec"]
+    [fill] = pod["initContainers"]
+    assert fill["image"] == pod["containers"][0]["image"] and fill["securityContext"]["runAsUser"] == 0
+    assert fill["command"][-4:] == [
+        "/var/lib/postgresql/data",
+        "/lab-volume/data-var-lib-postgresql-data",
+        "/backups",
+        "/lab-volume/data-backups",
+    ]
+    assert "chown --reference" in fill["command"][2]
+    assert fill["resources"] == pod["containers"][0]["resources"]  # the pod asks the quota for no more
+    assert "initContainers" not in find(objects, "Deployment", "redis")["spec"]["template"]["spec"]
+
+
 def test_a_component_without_volumes_is_a_deployment_recreated_not_rolled(objects: Objects) -> None:
     redis = find(objects, "Deployment", "redis")["spec"]
     assert redis["strategy"] == {"type": "Recreate"} and redis["replicas"] == 1
@@ -81,7 +96,8 @@ def test_a_container_has_its_image_memory_and_no_service_links(objects: Objects)
     pod = find(objects, "StatefulSet", "postgres")["spec"]["template"]["spec"]
     container = pod["containers"][0]
     assert container["image"] == "lab/postgres:0123abcd"
-    assert container["resources"] == {"requests": {"memory": "512Mi", "cpu": "100m"}, "limits": {"memory": "512Mi"}}
+    # Memory only: no CPU request, as Docker reserves none (a class's requests would fill a node).
+    assert container["resources"] == {"requests": {"memory": "512Mi"}, "limits": {"memory": "512Mi"}}
     assert container["ports"] == [{"containerPort": 5432, "protocol": "TCP"}]
     assert pod["enableServiceLinks"] is False and pod["automountServiceAccountToken"] is False
 
