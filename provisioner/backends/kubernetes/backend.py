@@ -1,4 +1,4 @@
-"""The `kubernetes` target: a docker lab's sandbox as one namespace of an existing cluster
+"""The `kubernetes` target: a docker lab's sandbox as one namespace of an existing cluster.
 The lab definition is the docker backend's and so are its images; the objects are
 manifests.py's, applied through the API (no Terraform: the hashicorp/kubernetes provider served
 here is 1.13, older than server-side apply). Checks and `lab shell` go through `kubectl exec`,
