@@ -36,6 +36,10 @@ def kubeconfig(ctx: Context) -> Path:
 def machine_env(ctx: Context) -> dict[str, str]:
     """KUBECONFIG of the instance (also as K8S_AUTH_KUBECONFIG, what kubernetes.core reads), and
     the built tools ahead of the user's own on PATH (see binary)."""
-    path = os.environ.get("PATH", os.defpath)
     config = str(kubeconfig(ctx))
-    return {"KUBECONFIG": config, "K8S_AUTH_KUBECONFIG": config, "PATH": f"{tools_dir()}{os.pathsep}{path}"}
+    return {"KUBECONFIG": config, "K8S_AUTH_KUBECONFIG": config, "PATH": tools_path()}
+
+
+def tools_path() -> str:
+    """PATH with the built tools first (see binary)."""
+    return f"{tools_dir()}{os.pathsep}{os.environ.get('PATH', os.defpath)}"

@@ -3,11 +3,8 @@ after, so `down`, checks and `lab shell` never ask for the kubeconfig again."""
 
 from __future__ import annotations
 
-import os
-import shutil
-
 from provisioner.backends.common.ownership import home_id
-from provisioner.backends.kind.tools import tools_dir
+from provisioner.backends.kind.tools import binary, tools_path
 from provisioner.backends.kubernetes.names import Identity
 from provisioner.core.errors import UsageError
 from provisioner.core.instance_state import ClusterPlace
@@ -44,8 +41,8 @@ def recorded(ctx: Context) -> ClusterPlace | None:
 
 def kubectl() -> str:
     """The kubectl built with kind's node image where there is one (its version matches kind
-    clusters), else the one on PATH (resolved when the command runs)."""
-    return shutil.which("kubectl", path=str(tools_dir())) or "kubectl"
+    clusters), else the one on PATH; InfraError with the fix when there is none."""
+    return binary("kubectl")
 
 
 def kubectl_argv(place: ClusterPlace) -> list[str]:
@@ -59,6 +56,5 @@ def machine_env(place: ClusterPlace | None) -> dict[str, str]:
     kubectl connection) reach the cluster as the admin, with the built kubectl first on PATH."""
     if place is None:
         return {}
-    path = f"{tools_dir()}{os.pathsep}{os.environ.get('PATH', os.defpath)}"
     context = {"K8S_AUTH_CONTEXT": place.context} if place.context else {}
-    return {"KUBECONFIG": place.kubeconfig, "K8S_AUTH_KUBECONFIG": place.kubeconfig, "PATH": path} | context
+    return {"KUBECONFIG": place.kubeconfig, "K8S_AUTH_KUBECONFIG": place.kubeconfig, "PATH": tools_path()} | context
