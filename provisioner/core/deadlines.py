@@ -56,5 +56,6 @@ NAMESPACE_READY = Cost(120, 120)
 # claims' volumes released by the storage provisioner.
 NAMESPACE_GONE = Cost(180)
 # A `kubectl port-forward` until it listens: one API round trip to find the service's pod and open
-# the stream; a pod that is not running makes kubectl exit at once instead.
-PORT_FORWARD = Cost(30)
+# the stream; a pod that is not running makes kubectl exit at once instead. Generous: a machine
+# running a class's sandboxes (load 30 on two cores was seen in CI) starts kubectl slowly.
+PORT_FORWARD = Cost(60)
