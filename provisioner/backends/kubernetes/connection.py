@@ -15,7 +15,7 @@ from provisioner.core.errors import UsageError
 def connect(kubeconfig: Path, context: str | None) -> Any:
     """An ApiClient for the kubeconfig's context (its current one by default), once the server
     has answered: a wrong file or context is the user's to fix, a silent server is not."""
-    _require_context(_read(kubeconfig), context, kubeconfig)
+    _require_context(read(kubeconfig), context, kubeconfig)
     from kubernetes import client, config  # as in api.core(): `lab --help` stays fast
 
     try:
@@ -27,7 +27,8 @@ def connect(kubeconfig: Path, context: str | None) -> Any:
     return api
 
 
-def _read(kubeconfig: Path) -> dict[str, Any]:
+def read(kubeconfig: Path) -> dict[str, Any]:
+    """The kubeconfig as a mapping; one that cannot be read or is not one is the user's to fix."""
     try:
         loaded = yaml.safe_load(kubeconfig.read_text())
     except (OSError, yaml.YAMLError) as exc:

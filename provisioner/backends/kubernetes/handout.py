@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from provisioner.backends.kubernetes import access, cluster
+from provisioner.backends.kubernetes.connection import read
 from provisioner.backends.kubernetes.manifests import present
 from provisioner.core import redact
 from provisioner.core.instance_state import ClusterPlace
@@ -26,7 +27,7 @@ TOKEN_SECONDS = 7 * 24 * 3600
 def make(ctx: Context, client: Any, place: ClusterPlace) -> Produced:
     token = cluster.student_token(client, place.namespace, int(ctx.options.ttl_seconds or TOKEN_SECONDS))
     redact.register(token)  # a token in an error or log line would let anyone in as the student
-    admin = yaml.safe_load(Path(place.kubeconfig).read_text())
+    admin = read(Path(place.kubeconfig))
     config = access.student_kubeconfig(admin, token, place.namespace, place.context)
     path = ctx.store.path(STUDENT_KUBECONFIG)
     write_private(path, yaml.safe_dump(config, sort_keys=False))

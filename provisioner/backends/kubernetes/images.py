@@ -9,13 +9,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from provisioner.backends.common import remote
 from provisioner.backends.common.runner import Runner
 from provisioner.backends.kind import cluster as kind
 from provisioner.backends.kubernetes.api import REQUEST_SECONDS, calling, core
 from provisioner.backends.kubernetes.capacity import schedulable
+from provisioner.backends.kubernetes.connection import read
 from provisioner.core.errors import InfraError
 from provisioner.core.instance_state import ClusterPlace
 
@@ -53,7 +52,7 @@ def kind_cluster(nodes: list[Any], place: ClusterPlace) -> str | None:
 
 def _context_names(place: ClusterPlace) -> list[str]:
     """The context's own name and its cluster's, as the kubeconfig has them."""
-    loaded = yaml.safe_load(Path(place.kubeconfig).read_text()) or {}
+    loaded = read(Path(place.kubeconfig))
     name = place.context or loaded.get("current-context") or ""
     contexts = {c.get("name"): c.get("context") or {} for c in loaded.get("contexts") or []}
     return [str(n) for n in (name, contexts.get(name, {}).get("cluster")) if n]
