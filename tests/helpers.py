@@ -77,7 +77,9 @@ def vm_leftovers(slug: str) -> list[str]:
 
 def state_leftovers(home: Path) -> list[str]:
     keep = {"terraform.rc", "ports.json", "ports.lock", "plugin-cache.lock"}
-    return [str(p.relative_to(home)) for p in home.rglob("*") if p.is_file() and p.name not in keep]
+    # Caches shared by every instance, not any instance's state: Terraform inits kept per module.
+    files = [p.relative_to(home) for p in home.rglob("*") if p.is_file() and p.name not in keep]
+    return [str(p) for p in files if p.parts[0] != "terraform-init"]
 
 
 def libvirt_problem() -> str | None:

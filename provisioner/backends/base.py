@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from provisioner.backends.common import ports
+from provisioner.backends.common import ports, tfinit
 from provisioner.backends.common.configure import configure_lab, write_inventory
 from provisioner.backends.common.findings import Finding
 from provisioner.backends.common.render import render_module
@@ -193,7 +193,7 @@ class TerraformBackend(Backend):
         return ports.allocate(ctx, fresh=not (self.workdir(ctx) / "terraform.tfstate").exists())
 
     def init(self, ctx: Context) -> None:
-        ensure_init(self.workdir(ctx), self.terraform(ctx))
+        tfinit.ensure(self.workdir(ctx), self.terraform(ctx))
 
     def apply(self, ctx: Context) -> Produced:
         return self._apply(ctx, self.terraform(ctx), [])
@@ -220,7 +220,7 @@ class TerraformBackend(Backend):
         if not (workdir / "terraform.tfstate").exists():
             return  # apply never began: nothing Terraform made
         tf = self.terraform(ctx)
-        ensure_init(workdir, tf)
+        tfinit.ensure(workdir, tf)
         try:
             tf.destroy(self.deadline(ctx, "destroy"))
         except DeadlineExceeded as exc:
@@ -237,16 +237,6 @@ def units(ctx: Context) -> int:
     if ctx.lab is not None:
         return len(ctx.lab.sandbox.components)
     return len(ctx.store.load().hosts) or 1
-
-
-def ensure_init(workdir: Path, tf: Terraform) -> None:
-    """Initialise unless a previous init completed (it writes the lock file last). A process killed
-    mid-init leaves a partial .terraform whose provider links make the next init fail with
-    'file exists', so an incomplete one is removed first."""
-    if (workdir / ".terraform.lock.hcl").exists() and (workdir / ".terraform").is_dir():
-        return
-    shutil.rmtree(workdir / ".terraform", ignore_errors=True)
-    tf.init()
 
 
 def prepare(ctx: Context) -> None:

@@ -94,23 +94,57 @@ def test_missing_binary_names_the_fix(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "terraform (or tofu) not found" in info.value.message and "LAB_TERRAFORM" in (info.value.fix or "")
 
 
-def test_an_init_killed_midway_is_redone_from_scratch(tmp_path: Path) -> None:
-    from provisioner.backends.base import ensure_init
+class FakeInit:
+    """Terraform whose init makes what a real one does: providers, then the lock file."""
 
-    calls: list[str] = []
-    partial = tmp_path / ".terraform" / "providers" / "registry.terraform.io"
-    partial.mkdir(parents=True)  # what a killed init leaves: links, no lock file
+    binary = "/bin/true"
 
-    class FakeTf:
-        def init(self) -> None:
-            calls.append("init")
-            assert not partial.exists(), "the partial .terraform must be gone before init"
-            (tmp_path / ".terraform").mkdir()
-            (tmp_path / ".terraform.lock.hcl").write_text("")
+    def __init__(self, workdir: Path) -> None:
+        self.workdir, self.calls = workdir, 0
 
-    ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]
-    ensure_init(tmp_path, FakeTf())  # type: ignore[arg-type]  # complete now: nothing to do
-    assert calls == ["init"]
+    def config_text(self) -> str:
+        return "plugin_cache_dir = ..."
+
+    def init(self) -> None:
+        self.calls += 1
+        assert not (self.workdir / ".terraform").exists(), "a partial .terraform must be gone before init"
+        provider = self.workdir / ".terraform" / "providers" / "registry.terraform.io" / "x" / "provider"
+        provider.parent.mkdir(parents=True)
+        provider.write_text("binary")
+        (self.workdir / ".terraform.lock.hcl").write_text("hashes")
+
+
+def workdir(base: Path, module: str) -> Path:
+    base.mkdir(parents=True)
+    (base / "main.tf").write_text(module)
+    return base
+
+
+def test_an_init_killed_midway_is_redone_from_scratch(tmp_path: Path, lab_home: Path) -> None:
+    from provisioner.backends.common import tfinit
+
+    wd = workdir(tmp_path / "a", "module")
+    (wd / ".terraform" / "providers" / "registry.terraform.io").mkdir(parents=True)  # links, no lock
+    tf = FakeInit(wd)
+    tfinit.ensure(wd, tf)  # type: ignore[arg-type]
+    tfinit.ensure(wd, tf)  # type: ignore[arg-type]  # complete now: nothing to do
+    assert tf.calls == 1
+
+
+def test_a_second_instance_of_a_module_is_linked_not_initialised(tmp_path: Path, lab_home: Path) -> None:
+    from provisioner.backends.common import tfinit
+
+    first, second, other = FakeInit(workdir(tmp_path / "a", "m")), FakeInit(workdir(tmp_path / "b", "m")), None
+    for tf in (first, second):
+        tfinit.ensure(tf.workdir, tf)  # type: ignore[arg-type]
+    assert (first.calls, second.calls) == (1, 0)
+    provider = Path(".terraform/providers/registry.terraform.io/x/provider")
+    assert (second.workdir / provider).stat().st_ino == (first.workdir / provider).stat().st_ino
+    assert (second.workdir / ".terraform.lock.hcl").read_text() == "hashes"
+    assert (second.workdir / ".terraform.lock.hcl").stat().st_mode & 0o077 == 0
+    other = FakeInit(workdir(tmp_path / "c", "a changed module"))
+    tfinit.ensure(other.workdir, other)  # type: ignore[arg-type]
+    assert other.calls == 1, "another module's init is not borrowed"
 
 
 def test_reset_replaces_the_state_resources_of_the_given_types(tmp_path: Path, lab_home: Path) -> None:

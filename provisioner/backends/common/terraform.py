@@ -83,12 +83,14 @@ class Terraform:
         # Terraform process (`terraform output`) after an apply.
         self.applied_outputs: dict[str, Any] | None = None
 
+    def config_text(self) -> str:
+        return cli_config(paths.provider_mirror(), paths.lab_home() / "plugin-cache", mirror_url())
+
     def env(self) -> dict[str, str]:
         config = paths.lab_home() / "terraform.rc"
-        cache = paths.lab_home() / "plugin-cache"
-        text = cli_config(paths.provider_mirror(), cache, mirror_url())
+        text = self.config_text()
         if not config.exists() or config.read_text() != text:
-            cache.mkdir(parents=True, exist_ok=True)
+            (paths.lab_home() / "plugin-cache").mkdir(parents=True, exist_ok=True)
             write_private(config, text)
         return os.environ | {
             "TF_CLI_CONFIG_FILE": str(config),
@@ -221,12 +223,12 @@ def detach_providers(providers: Path) -> None:
             continue
         staging = link.with_name(f".{link.name}.detach")
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.copytree(target, staging, copy_function=_link_or_copy)
+        shutil.copytree(target, staging, copy_function=link_or_copy)
         link.unlink()
         staging.rename(link)
 
 
-def _link_or_copy(src: str, dst: str) -> None:
+def link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
     except OSError:
