@@ -64,6 +64,7 @@ def changes_only(on_retry: Callable[[str], None] | None) -> Callable[[str], None
 
 
 def pause(attempts: int) -> float:
-    """0.1 s after the first attempt, doubling to 1 s: a service that starts within a second of
-    the check is seen at once, and one that takes longer is not probed more than once a second."""
-    return min(1.0, 0.1 * 2.0 ** (attempts - 1))
+    """0.1 s after each of the first three attempts, then doubling to 1 s: a service that starts
+    within a second of the check (most do, e.g. PostgreSQL from a seeded cluster) is seen at
+    once, and one that takes longer is not probed more than once a second."""
+    return min(1.0, 0.1 * 2.0 ** max(0, attempts - 3))

@@ -124,4 +124,4 @@ def test_a_slow_machine_scales_the_attempt_timeout(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_check_is_retried_at_once_then_at_most_once_a_second() -> None:
-    assert [pause(n) for n in range(1, 7)] == [0.1, 0.2, 0.4, 0.8, 1.0, 1.0]
+    assert [pause(n) for n in range(1, 9)] == [0.1, 0.1, 0.1, 0.2, 0.4, 0.8, 1.0, 1.0]

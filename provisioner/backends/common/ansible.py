@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-import ansible_runner
-
 from provisioner.core import paths
 from provisioner.core.errors import DeadlineExceeded, InfraError
 from provisioner.core.redact import redact
@@ -51,6 +49,9 @@ def run_playbook(
         if on_event:
             on_event(event)
         return True
+
+    # Imported here: a lab with no playbook never pays its import (a tenth of every CLI start).
+    import ansible_runner
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     marker = uuid.uuid4().hex
