@@ -10,7 +10,8 @@ Reports total time to all verified, time per student, and peak memory in use on 
 With --target the same cohort (`lab cohort up -j J`) goes on the local Docker engine, the
 baseline, then on the cluster, in the same run: students per minute of each, and memory per
 student while all are up (bench/cohort_memory.py: the containers on Docker; on the cluster the
-namespaces' pods from the metrics API, else their requests, as `kubernetes_memory_from` says).
+namespaces' pods from the metrics API, else from each node's kubelet, else their requests, as
+`kubernetes_memory_from` says).
 """
 
 from __future__ import annotations

@@ -1,10 +1,11 @@
 """Memory a cohort of one lab uses, summed over its sandboxes, in this state root only (LAB_HOME):
 on Docker, its containers (`docker stats`); on a cluster, the pods of its namespaces, as the
-metrics API (metrics-server) measures them, else as they request (the figure is then a bound the
-scheduler holds, not a use). Which of the two a figure is, is said beside it."""
+metrics API (metrics-server) measures them, else as each node's kubelet does, else as they
+request (the figure is then a bound the scheduler holds, not a use). Which it is, is said beside it."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -34,10 +35,29 @@ def cluster_mb(kubeconfig: str, context: str | None, lab_id: str) -> tuple[float
     spaces = [n.metadata.name for n in core(client).list_namespace(label_selector=selector).items]
     try:
         return sum(_used(client, ns) for ns in spaces) / MIB, "metrics"
-    except Exception as exc:  # no metrics-server (404, 503): what the pods request instead
+    except Exception as exc:  # no metrics-server (404, 503): each node's kubelet
+        if getattr(exc, "status", None) is None:
+            raise
+    try:
+        return _working_set(client, set(spaces)) / MIB, "kubelet working set"
+    except Exception as exc:  # nodes/proxy refused: what the pods request instead
         if getattr(exc, "status", None) is None:
             raise
         return sum(_requested(client, ns) for ns in spaces) / MIB, "requests"
+
+
+def _working_set(client: Any, spaces: set[str]) -> float:
+    """The pods' working set as each node's kubelet reports it (its Summary API, which
+    metrics-server reads too): usage less inactive file cache, as `docker stats` counts it."""
+    total = 0.0
+    for node in core(client).list_node(_request_timeout=REQUEST_SECONDS).items:
+        raw = core(client).connect_get_node_proxy_with_path(
+            node.metadata.name, "stats/summary", _preload_content=False, _request_timeout=REQUEST_SECONDS
+        )
+        for pod in json.loads(raw.data).get("pods", []):
+            if pod["podRef"]["namespace"] in spaces:
+                total += (pod.get("memory") or {}).get("workingSetBytes", 0)
+    return total
 
 
 def _used(client: Any, namespace: str) -> float:
