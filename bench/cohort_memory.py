@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +49,36 @@ def cluster_mb(kubeconfig: str, context: str | None, lab_id: str) -> tuple[float
 
 def _working_set(client: Any, spaces: set[str]) -> float:
     """The pods' working set as each node's kubelet reports it (its Summary API, which
-    metrics-server reads too): usage less inactive file cache, as `docker stats` counts it."""
-    total = 0.0
+    metrics-server reads too): usage less inactive file cache, as `docker stats` counts it. The
+    kubelet samples every 10-15 s, so a pod just started is missing or 0 at first: the sum is
+    taken once every running pod has a figure (a minute at most)."""
+    deadline = time.monotonic() + 60
+    while True:
+        running = {
+            (p.metadata.namespace, p.metadata.name)
+            for ns in spaces
+            for p in core(client).list_namespaced_pod(ns, _request_timeout=REQUEST_SECONDS).items
+            if p.status.phase == "Running"
+        }
+        seen = _summary(client, spaces)
+        if running <= {k for k, v in seen.items() if v > 0}:
+            return sum(seen[k] for k in running)
+        if time.monotonic() > deadline:
+            raise SystemExit(f"the kubelets reported no memory for {sorted(running - set(seen))} within 60 s")
+        time.sleep(2)
+
+
+def _summary(client: Any, spaces: set[str]) -> dict[tuple[str, str], float]:
+    found = {}
     for node in core(client).list_node(_request_timeout=REQUEST_SECONDS).items:
         raw = core(client).connect_get_node_proxy_with_path(
             node.metadata.name, "stats/summary", _preload_content=False, _request_timeout=REQUEST_SECONDS
         )
         for pod in json.loads(raw.data).get("pods", []):
-            if pod["podRef"]["namespace"] in spaces:
-                total += (pod.get("memory") or {}).get("workingSetBytes", 0)
-    return total
+            ref = pod["podRef"]
+            if ref["namespace"] in spaces:
+                found[(ref["namespace"], ref["name"])] = (pod.get("memory") or {}).get("workingSetBytes", 0)
+    return found
 
 
 def _used(client: Any, namespace: str) -> float:
