@@ -1,6 +1,6 @@
 output "hosts" {
   description = "Ansible host variables per component."
-  value       = { for k, c in docker_container.component : k => { container = c.name } }
+  value       = merge(module.lead.hosts, module.rest.hosts)
 }
 
 output "endpoints" {

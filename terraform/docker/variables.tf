@@ -25,3 +25,9 @@ variable "containers" {
     memory_mb = number
   }))
 }
+
+variable "lead" {
+  type        = string
+  default     = ""
+  description = "The component created before the others (none: all at once)."
+}

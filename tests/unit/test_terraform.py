@@ -131,6 +131,21 @@ def test_an_init_killed_midway_is_redone_from_scratch(tmp_path: Path, lab_home: 
     assert tf.calls == 1
 
 
+def test_a_working_directory_whose_module_changed_is_initialised_again(tmp_path: Path, lab_home: Path) -> None:
+    from provisioner.backends.common import tfinit
+
+    wd = workdir(tmp_path / "a", "module")
+    (wd / ".terraform").mkdir()
+    (wd / ".terraform.lock.hcl").write_text("")  # complete, by a version of lab that kept no key
+    tf = FakeInit(wd)
+    tfinit.ensure(wd, tf)  # type: ignore[arg-type]
+    (wd / "child").mkdir()
+    (wd / "child" / "main.tf").write_text("a child module added")
+    tfinit.ensure(wd, tf)  # type: ignore[arg-type]
+    tfinit.ensure(wd, tf)  # type: ignore[arg-type]
+    assert tf.calls == 2
+
+
 def test_a_second_instance_of_a_module_is_linked_not_initialised(tmp_path: Path, lab_home: Path) -> None:
     from provisioner.backends.common import tfinit
 

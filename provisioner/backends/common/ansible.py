@@ -50,7 +50,8 @@ def run_playbook(
             on_event(event)
         return True
 
-    # Imported here: a lab with no playbook never pays its import (a tenth of every CLI start).
+    # Imported here, as for `lab --help`: a lab with no playbook never pays for it (a tenth of
+    # every CLI start).
     import ansible_runner
 
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -36,3 +36,14 @@ def render_module(module: Path, workdir: Path, ctx: Context) -> None:
     for stale in workdir.glob("*.tf"):
         if stale.name not in wanted:
             stale.unlink()
+    for child in (d for d in sorted(module.iterdir()) if d.is_dir()):
+        _copy_child(child, workdir / child.name)
+
+
+def _copy_child(child: Path, dest: Path) -> None:
+    """A child module (`source = "./NAME"`) goes along, its *.tf files as they are."""
+    dest.mkdir(exist_ok=True, mode=0o700)
+    for stale in dest.glob("*.tf"):
+        stale.unlink()
+    for src in sorted(child.glob("*.tf")):
+        write_private(dest / src.name, src.read_text())

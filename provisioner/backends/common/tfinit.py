@@ -18,21 +18,25 @@ from provisioner.core import paths
 from provisioner.core.state import write_private
 
 LOCK = ".terraform.lock.hcl"
+MADE_FOR = "lab-init-key"  # in .terraform: the key of the module files it was made for
 
 
 def ensure(workdir: Path, tf: Terraform) -> None:
-    """Initialise unless a previous init completed (it writes the lock file last). A process killed
-    mid-init leaves a partial .terraform whose provider links make the next init fail with
-    'file exists', so an incomplete one is removed first."""
-    if complete(workdir):
+    """Initialise unless an init of these same module files completed (it writes the lock file
+    last). A process killed mid-init leaves a partial .terraform whose provider links make the
+    next init fail with 'file exists', and a module changed since (a child module added) needs
+    its own, so any other .terraform is removed first."""
+    wanted = key(workdir, tf)
+    if complete(workdir) and _made_for(workdir) == wanted:
         return
     shutil.rmtree(workdir / ".terraform", ignore_errors=True)
-    kept = paths.lab_home() / "terraform-init" / key(workdir, tf)
+    kept = paths.lab_home() / "terraform-init" / wanted
     if complete(kept):
         shutil.copytree(kept / ".terraform", workdir / ".terraform", copy_function=link_or_copy, symlinks=True)
         write_private(workdir / LOCK, (kept / LOCK).read_text())  # last: it marks the init complete
         return
     tf.init()
+    write_private(workdir / ".terraform" / MADE_FOR, wanted)
     keep(workdir, kept)
 
 
@@ -40,12 +44,19 @@ def complete(folder: Path) -> bool:
     return (folder / LOCK).exists() and (folder / ".terraform").is_dir()
 
 
+def _made_for(workdir: Path) -> str | None:
+    try:
+        return (workdir / ".terraform" / MADE_FOR).read_text()
+    except OSError:
+        return None  # an init by an earlier version of lab: made again once
+
+
 def key(workdir: Path, tf: Terraform) -> str:
     """What an init's result depends on: the module, where providers come from, the binary."""
     digest = hashlib.sha256(tf.config_text().encode())
     digest.update(_stat(Path(tf.binary)))
-    for file in sorted(workdir.glob("*.tf")):
-        digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    for file in sorted(f for f in workdir.rglob("*.tf") if ".terraform" not in f.parts):  # child modules too
+        digest.update(str(file.relative_to(workdir)).encode() + b"\0" + file.read_bytes())
     mirror = paths.provider_mirror()
     for file in sorted(mirror.rglob("*")) if mirror.is_dir() else []:
         digest.update(str(file).encode() + _stat(file))  # a provider rebuilt in place

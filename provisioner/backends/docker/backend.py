@@ -84,6 +84,7 @@ class DockerBackend(TerraformBackend):
             "name": ctx.name,
             "bind_address": "127.0.0.1",
             "containers": containers,
+            "lead": next(iter(containers), ""),  # the lab's first component: made before the rest
             "labels": labels | {LABEL_INSTANCE: ctx.ref.key, LABEL_HOME: home_id()},
         }
 
