@@ -111,8 +111,9 @@ def _images_table(app: App, rows: dict[str, str]) -> None:
 @pass_app
 def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
     """List (and with --yes remove) what is left behind: resources whose instance no longer
-    exists, instances a killed `lab up` or `lab down` left half done, and with the flags expired
-    instances and superseded images."""
+    exists, instances a killed `lab up` or `lab down` left half done, Terraform providers kept
+    for modules no sandbox has used for a day, and with the flags expired instances and
+    superseded images."""
     # imported here, not at the top, to keep `lab --help` fast
     from provisioner.lifecycle.gc import collect
 
@@ -121,6 +122,8 @@ def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
         return output.emit_json(found.as_dict())
     for ref in found.stale_images:
         click.echo(f"image      {ref}")
+    for folder in found.terraform_inits:
+        click.echo(f"terraform  {folder}  (providers kept for a module no sandbox uses)")
     for item in found.orphans:
         click.echo(f"{item['kind']:<10} {item['id']}  instance {item['instance'] or '?'}")
     for row in found.interrupted:
@@ -128,8 +131,8 @@ def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
     for row in found.expired:
         click.echo(f"expired    {row['lab']} ({row['instance']})")
     verb = "removed" if yes else "found (use --yes to remove)"
-    counts = f"{len(found.orphans)} orphaned resources, {len(found.interrupted)} interrupted"
-    click.echo(f"{counts} and {len(found.expired)} expired instances {verb}")
+    counts = f"{len(found.orphans)} orphaned resources, {len(found.terraform_inits)} unused Terraform inits"
+    click.echo(f"{counts}, {len(found.interrupted)} interrupted and {len(found.expired)} expired instances {verb}")
 
 
 COMMANDS = [doctor, images, gc]

@@ -1,5 +1,6 @@
 """`lab gc`: what each backend made for this state root whose instance no longer exists, instances
-a killed `lab up` or `lab down` left half done, expired instances, and superseded lab images."""
+a killed `lab up` or `lab down` left half done, expired instances, superseded lab images, and
+Terraform inits kept for modules no instance uses any more."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import Any
 
 from provisioner import backends
 from provisioner.backends.base import Orphan
-from provisioner.backends.common import images
+from provisioner.backends.common import images, tfinit
 from provisioner.backends.common.runner import Runner
 from provisioner.core import proc
 from provisioner.core.report import Reporter
@@ -29,6 +30,7 @@ class Collected:
     interrupted: list[dict[str, Any]] = field(default_factory=list)
     expired: list[dict[str, Any]] = field(default_factory=list)
     stale_images: list[str] = field(default_factory=list)
+    terraform_inits: list[str] = field(default_factory=list)
     removed: bool = False
 
     def as_dict(self) -> dict[str, Any]:
@@ -38,13 +40,16 @@ class Collected:
 def collect(yes: bool, expired_too: bool, old_images: bool, report: Reporter, run: Runner = proc.run) -> Collected:
     """Find what is left behind; with `yes`, tear down interrupted and expired instances (their
     own `down`, from state) and have each backend remove its orphans."""
-    found = Collected(orphans(run), interrupted(), expired() if expired_too else [], [], yes)
+    kept = tfinit.unused()
+    found = Collected(orphans(run), interrupted(), expired() if expired_too else [], removed=yes)
     found.stale_images = stale_images(run) if old_images else []
+    found.terraform_inits = [str(folder) for folder in kept]
     if yes:
         for row in found.interrupted + found.expired:
             down(row["lab"], row["instance"], report)
         remove(found.orphans, run)
         remove_images(found.stale_images, run)
+        tfinit.remove(kept)
     return found
 
 

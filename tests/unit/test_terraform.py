@@ -204,3 +204,25 @@ def test_a_sensitive_output_is_read_by_terraform_output(tmp_path: Path, lab_home
     t.apply(60)
     assert t.output() == {"token": "s3cret"}
     assert [c[2] for c in fake.calls] == ["apply", "output"]
+
+
+def test_gc_offers_the_kept_inits_no_instance_links_once_a_day_unused(lab_home: Path) -> None:
+    import os
+    import time
+
+    from provisioner.backends.common import tfinit
+    from provisioner.core.state import instances_root
+
+    used = FakeInit(workdir(instances_root() / "mod-008" / "default" / "terraform", "module"))
+    gone = FakeInit(workdir(lab_home / "elsewhere", "the module before an upgrade"))
+    for tf in (used, gone):
+        tfinit.ensure(tf.workdir, tf)  # type: ignore[arg-type]
+    kept = sorted((lab_home / "terraform-init").iterdir())
+    assert len(kept) == 2 and tfinit.unused() == [], "both were used just now"
+    day_ago = time.time() - tfinit.UNUSED_AFTER_S - 1
+    for folder in kept:
+        os.utime(folder, (day_ago, day_ago))
+    stale = tfinit.unused()
+    assert [p.name for p in stale] == [(gone.workdir / ".terraform" / tfinit.MADE_FOR).read_text()]
+    tfinit.remove(stale)
+    assert not stale[0].exists() and len(list((lab_home / "terraform-init").iterdir())) == 1

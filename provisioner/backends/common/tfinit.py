@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import time
 from pathlib import Path
 
 from provisioner.backends.common.terraform import Terraform, link_or_copy
 from provisioner.core import paths
-from provisioner.core.state import write_private
+from provisioner.core.state import instances_root, write_private
 
 LOCK = ".terraform.lock.hcl"
 MADE_FOR = "lab-init-key"  # in .terraform: the key of the module files it was made for
+UNUSED_AFTER_S = 86400  # a kept init nothing linked for this long is what `lab gc` offers to remove
 
 
 def ensure(workdir: Path, tf: Terraform) -> None:
@@ -30,14 +32,35 @@ def ensure(workdir: Path, tf: Terraform) -> None:
     if complete(workdir) and _made_for(workdir) == wanted:
         return
     shutil.rmtree(workdir / ".terraform", ignore_errors=True)
-    kept = paths.lab_home() / "terraform-init" / wanted
+    kept = _kept_root() / wanted
     if complete(kept):
+        os.utime(kept)  # last used now: `lab gc` keeps it
         shutil.copytree(kept / ".terraform", workdir / ".terraform", copy_function=link_or_copy, symlinks=True)
         write_private(workdir / LOCK, (kept / LOCK).read_text())  # last: it marks the init complete
         return
     tf.init()
     write_private(workdir / ".terraform" / MADE_FOR, wanted)
     keep(workdir, kept)
+
+
+def _kept_root() -> Path:
+    return paths.lab_home() / "terraform-init"
+
+
+def unused(now: float | None = None) -> list[Path]:
+    """Kept inits (and staging folders a crash left) that no instance of this state root links
+    and nothing linked for a day: those of a module an upgrade of lab has changed since. Each
+    holds its own copy of the providers, tens of megabytes."""
+    root, cutoff = _kept_root(), (now or time.time()) - UNUSED_AFTER_S
+    if not root.is_dir():
+        return []
+    linked = {_made_for(made.parent.parent) for made in instances_root().glob(f"*/*/terraform/.terraform/{MADE_FOR}")}
+    return [p for p in sorted(root.iterdir()) if p.name not in linked and p.stat().st_mtime < cutoff]
+
+
+def remove(kept: list[Path]) -> None:
+    for folder in kept:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def complete(folder: Path) -> bool:

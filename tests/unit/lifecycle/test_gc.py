@@ -37,3 +37,13 @@ def test_yes_tears_interrupted_instances_down(lab_home: Path, monkeypatch: pytes
     assert gc.collect(False, False, False, Silent()).interrupted and downs == []
     found = gc.collect(True, False, False, Silent())
     assert found.removed and downs == [("mod-002", "killed")]
+
+
+def test_kept_terraform_inits_are_listed_and_removed_only_with_yes(lab_home: Path) -> None:
+    import os
+
+    kept = lab_home / "terraform-init" / "0123abcd"
+    (kept / ".terraform").mkdir(parents=True)
+    os.utime(kept, (0, 0))  # no instance links it, and none has for a day
+    assert gc.collect(False, False, False, Silent()).terraform_inits == [str(kept)] and kept.exists()
+    assert gc.collect(True, False, False, Silent()).terraform_inits == [str(kept)] and not kept.exists()
