@@ -131,7 +131,7 @@ def gc(app: App, yes: bool, expired: bool, old_images: bool) -> None:
     for row in found.expired:
         click.echo(f"expired    {row['lab']} ({row['instance']})")
     verb = "removed" if yes else "found (use --yes to remove)"
-    counts = f"{len(found.orphans)} orphaned resources, {len(found.terraform_inits)} unused Terraform inits"
+    counts = f"{len(found.orphans)} orphaned resources, {len(found.terraform_inits)} unused Terraform init(s)"
     click.echo(f"{counts}, {len(found.interrupted)} interrupted and {len(found.expired)} expired instances {verb}")
 
 
