@@ -61,10 +61,11 @@ def _working_set(client: Any, spaces: set[str]) -> float:
             if p.status.phase == "Running"
         }
         seen = _summary(client, spaces)
-        if running <= {k for k, v in seen.items() if v > 0}:
+        missing = running - {k for k, v in seen.items() if v > 0}
+        if not missing:
             return sum(seen[k] for k in running)
         if time.monotonic() > deadline:
-            raise SystemExit(f"the kubelets reported no memory for {sorted(running - set(seen))} within 60 s")
+            raise SystemExit(f"the kubelets reported no memory for {sorted(missing)} within 60 s")
         time.sleep(2)
 
 
