@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from provisioner.backends.common import ports, tfinit
+from provisioner.backends.common import ports, tfinit, tflock
 from provisioner.backends.common.configure import configure_lab, write_inventory
 from provisioner.backends.common.findings import Finding
 from provisioner.backends.common.render import render_module
@@ -174,9 +174,15 @@ class TerraformBackend(Backend):
 
     def down_steps(self) -> list[Step]:
         return [
-            Step("destroy", "destroying the sandbox's resources", self.destroy),
+            Step("destroy", "destroying the sandbox's resources", self.settled_destroy),
             Step("sweep", "removing anything left behind", self.sweep),
         ]
+
+    def settled_destroy(self, ctx: Context) -> None:
+        """`destroy`, once no Terraform an interrupted run left going still works here: what it
+        is making would be missed by the destroy, or break under the sweep."""
+        tflock.settle(self.workdir(ctx), self.deadline(ctx, "apply"), ctx.report.info)
+        self.destroy(ctx)
 
     def workdir(self, ctx: Context) -> Path:
         return ctx.store.path("terraform")

@@ -46,6 +46,7 @@ def run(
     heartbeat: Heartbeat | None = None,
     umask: int = -1,
     outlive: bool = False,
+    holding: int | None = None,
 ) -> Result:
     """Run argv, stream stdout lines to on_line, keep stderr's tail; raise CommandError on failure.
 
@@ -54,10 +55,12 @@ def run(
     Ctrl-C is forwarded to the child once so tools like Terraform release their locks. A umask
     (e.g. 0o077) makes every file the child writes private to the user. With outlive the child
     writes to files instead of pipes, so it finishes its work even if lab is killed (Terraform).
+    `holding` is a descriptor the child inherits, e.g. of a flock, which it then holds until it
+    ends, even if lab is killed before it.
     """
     argv = [str(a) for a in argv]
     sinks = (Sink(), Sink()) if outlive else None
-    proc = _spawn(argv, cwd, env, stdin_data is not None, umask, sinks)
+    proc = _spawn(argv, cwd, env, stdin_data is not None, umask, sinks, holding)
     tail: collections.deque[str] = collections.deque(maxlen=TAIL_LINES)
     watchdog = Watchdog(proc, timeout, heartbeat)
     try:
@@ -85,7 +88,13 @@ def spawn(argv: Sequence[str], env: Mapping[str, str] | None = None) -> subproce
 
 
 def _spawn(
-    argv: list[str], cwd: Cwd, env: Mapping[str, str] | None, has_stdin: bool, umask: int, sinks: Sinks | None
+    argv: list[str],
+    cwd: Cwd,
+    env: Mapping[str, str] | None,
+    has_stdin: bool,
+    umask: int,
+    sinks: Sinks | None,
+    holding: int | None = None,
 ) -> subprocess.Popen[str]:
     try:
         proc = subprocess.Popen(
@@ -100,6 +109,7 @@ def _spawn(
             # Its own group: a deadline or Ctrl-C reaches the child's children (providers) too.
             start_new_session=True,
             umask=umask,
+            pass_fds=() if holding is None else (holding,),
         )
     except FileNotFoundError as exc:
         for sink in sinks or ():

@@ -22,6 +22,7 @@ class FakeRun:
     def __call__(self, argv: list[str], **kw: Any) -> Result:
         self.calls.append(argv)
         self.envs.append(kw.get("env") or {})
+        self.held = kw.get("holding")
         for line in self.lines if "on_line" in kw else []:  # `terraform output` streams nothing
             kw["on_line"](line)
         if self.fail:
@@ -30,6 +31,7 @@ class FakeRun:
 
 
 def tf(tmp_path: Path, fake: FakeRun) -> Terraform:
+    (tmp_path / "wd").mkdir(exist_ok=True)  # rendered before Terraform runs in it
     return Terraform(tmp_path / "wd", binary="/bin/terraform", run=fake)
 
 
@@ -50,6 +52,13 @@ def test_argv_for_each_command(tmp_path: Path, lab_home: Path) -> None:
     env = fake.envs[0]
     assert env["TF_IN_AUTOMATION"] == "1" and env["CHECKPOINT_DISABLE"] == "1"
     assert env["TF_CLI_CONFIG_FILE"] == str(lab_home / "terraform.rc")
+    assert fake.held is None  # `output` changes nothing: it takes no lock
+
+
+def test_terraform_inherits_the_working_directorys_lock(tmp_path: Path, lab_home: Path) -> None:
+    fake = FakeRun()
+    tf(tmp_path, fake).apply(60)
+    assert isinstance(fake.held, int) and (tmp_path / "wd" / ".lab-terraform.lock").exists()
 
 
 def test_events_stream_and_error_diagnostic_explains_failure(tmp_path: Path, lab_home: Path) -> None:
@@ -165,7 +174,6 @@ def test_a_second_instance_of_a_module_is_linked_not_initialised(tmp_path: Path,
 def test_reset_replaces_the_state_resources_of_the_given_types(tmp_path: Path, lab_home: Path) -> None:
     fake = FakeRun()
     t = tf(tmp_path, fake)
-    t.workdir.mkdir()
     resource = {"mode": "managed", "type": "docker_container", "name": "component"}
     state = {
         "resources": [

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from provisioner.backends.common import tflock
 from provisioner.core import deadlines, paths
 from provisioner.core.errors import CommandError, DeadlineExceeded, InfraError, UsageError
 from provisioner.core.proc import run as default_run
@@ -158,18 +159,29 @@ class Terraform:
         verb = argv[2]
 
         def beat(elapsed: float) -> None:
-            text = f"terraform {verb}: still running after {elapsed:.0f} s (stopped at {timeout:.0f} s)"
-            self.on_event({"type": "log", "@message": text})
+            self._say(f"terraform {verb}: still running after {elapsed:.0f} s (stopped at {timeout:.0f} s)")
 
         try:
-            # outlive: were lab killed, Terraform still finishes, records what it made, stops its provider.
-            self.run(
-                argv, env=self.env(), on_line=handler, timeout=timeout, heartbeat=beat, umask=PRIVATE, outlive=True
-            )
+            # outlive: were lab killed, Terraform still finishes, records what it made, stops its
+            # provider, and holds the working directory's lock until then.
+            with tflock.held(self.workdir, timeout, self._say) as lock:
+                self.run(
+                    argv,
+                    env=self.env(),
+                    on_line=handler,
+                    timeout=timeout,
+                    heartbeat=beat,
+                    umask=PRIVATE,
+                    outlive=True,
+                    holding=lock,
+                )
         except DeadlineExceeded:
             raise
         except CommandError as exc:
             raise self._explain(exc) from exc
+
+    def _say(self, text: str) -> None:
+        self.on_event({"type": "log", "@message": text})
 
     def _on_init_line(self, line: str) -> None:
         # init's text is mostly advice for humans at a shell; keep what was installed and errors.
