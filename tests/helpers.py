@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,14 @@ def resource(lab_id: str, instance: str, component: str | None = None) -> str:
 
     name = naming.resource_name(lab_id, instance)
     return f"{name}-{component}" if component else name
+
+
+def wait_for_ledger(folder: Path, step: str, timeout: float = 60) -> None:
+    """Until the instance's ledger shows `step` begun."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ledger = folder / "ledger.jsonl"
+        if ledger.exists() and f'"step": "{step}"' in ledger.read_text():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"step {step} never started in {folder}")

@@ -107,6 +107,9 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
     lab, opts, backend = ctx.require_lab(), ctx.options, ctx.require_backend()
     now = time.time()
     ctx.store.record("begin", action="up", backend=backend.name, run=ctx.run_id)
+    if unfinished(state):
+        ctx.report.info("an earlier `up` or `down` of this sandbox did not finish: removing what it left first")
+        teardown(ctx)
     ctx.store.update(
         status="creating",
         backend=backend.name,
@@ -131,6 +134,15 @@ def _provision(ctx: Context, state: InstanceState) -> list[CheckResult]:
             _teardown_after_failure(ctx)
         raise
     return ready.results
+
+
+def unfinished(state: InstanceState) -> bool:
+    """Left by a run cut short (killed, or failed with --keep) before the sandbox was ever ready, or
+    by a cut-short `down`. Repeating the steps over it is not safe: a resource may be half made (a
+    database killed during its first start leaves a data volume it then takes for finished), and
+    the steps cannot tell. It holds no learner's work yet, so it is made again from nothing."""
+    never_ready = state.status in ("creating", "failed") and state.ready_at is None
+    return never_ready or state.status == "destroying"
 
 
 def record_failure(ctx: Context, exc: BaseException) -> None:

@@ -7,12 +7,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import lab, resource, state_leftovers, status
+from tests.helpers import lab, resource, state_leftovers, status, wait_for_ledger
 
 pytestmark = pytest.mark.e2e
 
@@ -51,7 +50,7 @@ def test_two_instances_and_a_concurrent_up_of_the_same_one(lab_home: Path) -> No
         stderr=subprocess.PIPE,
         text=True,
     )
-    _wait_for_ledger(lab_home / "instances/testlab/a", "render")
+    wait_for_ledger(lab_home / "instances/testlab/a", "render")
     second = lab("up", "testlab", "-i", "a", check=False)
     assert second.returncode == 3 and "testlab/a is busy: `lab up` (pid" in second.stderr
     lab("up", "testlab", "-i", "b")
@@ -67,7 +66,7 @@ def test_kill_9_mid_up_then_down_leaves_nothing(lab_home: Path, step: str) -> No
     proc = subprocess.Popen(
         [sys.executable, "-m", "provisioner", "up", "testlab"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
-    _wait_for_ledger(lab_home / "instances/testlab/default", step)
+    wait_for_ledger(lab_home / "instances/testlab/default", step)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     result = lab("down", "testlab")
@@ -90,16 +89,6 @@ def test_down_after_the_definition_was_edited(lab_copy: Path, lab_home: Path) ->
 
 def test_down_of_something_never_made_is_a_clean_no_op(lab_home: Path) -> None:
     assert "nothing to remove" in lab("down", "testlab").stdout
-
-
-def _wait_for_ledger(folder: Path, step: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ledger = folder / "ledger.jsonl"
-        if ledger.exists() and f'"step": "{step}"' in ledger.read_text():
-            return
-        time.sleep(0.02)
-    raise AssertionError(f"step {step} never started in {folder}")
 
 
 def test_a_failed_up_of_a_ready_sandbox_keeps_the_learners_work(lab_copy: Path, lab_home: Path) -> None:

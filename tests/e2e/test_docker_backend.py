@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import docker_leftovers, endpoints, lab, resource, secrets, state_leftovers
+from tests.helpers import docker_leftovers, endpoints, lab, resource, secrets, state_leftovers, wait_for_ledger
 
 pytestmark = [pytest.mark.e2e, pytest.mark.docker]
 
@@ -153,3 +156,22 @@ def test_the_same_instance_from_another_state_root_runs_beside_it(lab_home: Path
     assert rows == "3\n"  # the first sandbox and its data are untouched
     lab("down", "dockerlab", "-i", "twin")
     assert docker_leftovers("twin") == []
+
+
+@pytest.mark.parametrize(("step", "after"), [("apply", 0.0), ("apply", 1.0), ("configure", 0.0)])
+def test_an_up_killed_midway_then_up_again_is_ready_and_down_leaves_nothing(
+    lab_home: Path, step: str, after: float
+) -> None:
+    """Terraform goes on after lab is killed, perhaps while PostgreSQL makes its database: the
+    next `up` must wait for it, then start again from nothing, not adopt a half-made sandbox."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "provisioner", "up", "dockerlab"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    wait_for_ledger(lab_home / "instances/dockerlab/default", step)
+    time.sleep(after)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    again = lab("up", "dockerlab")
+    assert "ready in" in again.stdout and "did not finish: removing what it left first" in again.stderr
+    lab("down", "dockerlab")
+    assert docker_leftovers("default") == [] and state_leftovers(lab_home) == []

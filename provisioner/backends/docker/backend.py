@@ -106,9 +106,12 @@ class DockerBackend(TerraformBackend):
     def destroy(self, ctx: Context) -> None:
         """Terraform destroys only a state the next step's label sweep would not cover: its destroy
         costs a plan and the provider's fixed 2 s wait after each volume it deletes. The state
-        goes with the instance's folder once `down` is done."""
-        if not orphans.sweepable(self.workdir(ctx) / "terraform.tfstate"):
+        no longer says what exists: it goes, so an `up` after a failed one makes everything again."""
+        tfstate = self.workdir(ctx) / "terraform.tfstate"
+        if not orphans.sweepable(tfstate):
             super().destroy(ctx)
+        for stale in (tfstate, tfstate.with_name("terraform.tfstate.backup")):
+            stale.unlink(missing_ok=True)
 
     def replace(self, ctx: Context) -> Produced:
         """`reset`: the containers and volumes removed by their labels (the provider would wait 2 s

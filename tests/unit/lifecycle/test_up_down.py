@@ -138,3 +138,16 @@ def test_reset_on_a_backend_without_it_names_the_alternative(calls: Counter[str]
     with pytest.raises(BackendUnavailable, match="cannot reset") as refused:
         reset.reset("fakelab")
     assert "lab down fakelab" in str(refused.value.fix)
+
+
+@pytest.mark.parametrize("status", ["creating", "failed", "destroying"])
+def test_an_up_cut_short_before_ready_is_removed_before_it_is_made_again(calls: Counter[str], status: str) -> None:
+    Store(InstanceRef("fakelab")).update(status=status, backend="local")
+    assert up.up("fakelab").checks and calls["destroy"] == 1
+    assert Store(InstanceRef("fakelab")).load().status == "ready"
+
+
+def test_a_sandbox_that_was_ready_is_never_removed_by_a_later_up(calls: Counter[str]) -> None:
+    Store(InstanceRef("fakelab")).update(status="failed", backend="local", ready_at=1.0)
+    up.up("fakelab")
+    assert calls["destroy"] == 0 and Store(InstanceRef("fakelab")).load().status == "ready"
