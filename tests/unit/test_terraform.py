@@ -18,6 +18,7 @@ class FakeRun:
         self.calls: list[list[str]] = []
         self.envs: list[dict[str, str]] = []
         self.lines, self.stdout, self.fail = lines or [], stdout, fail
+        self.held: int | None = None  # the descriptor the last call handed to the child
 
     def __call__(self, argv: list[str], **kw: Any) -> Result:
         self.calls.append(argv)
