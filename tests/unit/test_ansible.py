@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
-from provisioner.backends.common.ansible import _envvars, _failure, changed_count
+from provisioner.backends.common.ansible import RUN_MARKER, _envvars, _failure, changed_count, stop_marked
 
 
 def test_failure_names_task_host_and_message() -> None:
@@ -40,3 +43,21 @@ def test_a_command_killed_by_sigkill_points_at_the_memory_limit() -> None:
     err = _failure(Path("x.yml"), SimpleNamespace(status="failed", rc=2), [event])
     killed = "killed by SIGKILL (out of memory? raise the component's memory_mb), non-zero return code"
     assert err.message.startswith(f"ansible: task 'Run' failed on workstation: {killed} / INFO")
+
+
+def test_stopping_a_run_leaves_none_of_its_processes_not_even_one_forked_meanwhile() -> None:
+    env = os.environ | {RUN_MARKER: "m1"}
+    # A shell that keeps forking tasks, as Ansible's workers do while the run is stopped.
+    worker = subprocess.Popen(["sh", "-c", "while :; do sleep 30 & sleep 0.01; done"], env=env)
+    time.sleep(0.2)
+    stop_marked("m1")
+    worker.wait(5)
+    alive = subprocess.run(["pgrep", "-f", "sleep 30"], capture_output=True, text=True).stdout.split()
+    assert not [p for p in alive if b"LAB_ANSIBLE_RUN=m1" in _environ(p)]
+
+
+def _environ(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:  # gone since pgrep saw it
+        return b""

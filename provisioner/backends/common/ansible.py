@@ -86,13 +86,25 @@ STILL_RUNNING = "lab_still_running"
 RUN_MARKER = "LAB_ANSIBLE_RUN"
 
 
-def stop_marked(marker: str) -> None:
-    """SIGKILL every process of this run (found by its environment in /proc, where there is one)."""
+def stop_marked(marker: str, within: float = 5.0) -> None:
+    """SIGKILL every process of this run (found by its environment in /proc, where there is one),
+    pass after pass until one finds none alive: a task forked during a pass, under a pid lower
+    than the pass had reached, would otherwise run on."""
     needle = f"{RUN_MARKER}={marker}".encode()
+    deadline = time.monotonic() + within
+    while _kill_marked(needle) and time.monotonic() < deadline:
+        time.sleep(0.05)
+
+
+def _kill_marked(needle: bytes) -> int:
+    """How many marked processes were still alive (a dead one's environment reads empty)."""
+    found = 0
     for proc in Path("/proc").glob("[0-9]*"):
         with contextlib.suppress(OSError, ValueError):
             if needle in (proc / "environ").read_bytes().split(b"\0"):
                 os.kill(int(proc.name), signal.SIGKILL)
+                found += 1
+    return found
 
 
 @contextlib.contextmanager
